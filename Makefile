@@ -1,0 +1,46 @@
+# Kinderrechtencollectief site. `make help` lists the targets.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST_PORT ?= 127.0.0.1:8000
+
+.DEFAULT_GOAL := help
+
+.PHONY: help install run test lint format messages
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed ## Install everything into .venv and compile the translations
+	$(BIN)/pocompile --progress=none -i collective/locale -o collective/locale
+
+run: install ## Migrate, load the seed content and serve on http://127.0.0.1:8000
+	$(MANAGE) migrate --no-input
+	$(MANAGE) seed_content
+	$(MANAGE) runserver $(HOST_PORT)
+
+test: install ## Run the whole test suite (browser tests need Chromium at /usr/bin/chromium)
+	$(BIN)/pytest
+
+lint: install ## ruff check and format check, Django's checks, no pending migrations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+format: install ## Let ruff fix what it can and format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install ## Update the .po files from the code and templates (needs GNU gettext)
+	$(MANAGE) makemessages --all --no-location --no-obsolete --ignore=.venv --ignore=tests
