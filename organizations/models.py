@@ -1,0 +1,92 @@
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from collective.models import PLAIN_TEXT_HELP
+
+from .images import validate_logo
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+
+class Organization(models.Model):
+    """What member organizations and the advisory body share: a name, a text, a logo, a link."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("The last part of the page's web address, the same in every language."),
+    )
+    description = models.TextField(_("description"), blank=True, help_text=PLAIN_TEXT_HELP)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="logos/",
+        blank=True,
+        validators=[validate_logo],
+        width_field="logo_width",
+        height_field="logo_height",
+        help_text=_("PNG, JPEG or WebP; at least 200 pixels on each side, at most 5 MB."),
+    )
+    logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    website = models.URLField(_("website"), blank=True)
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Lower numbers are listed first.")
+    )
+    is_published = models.BooleanField(
+        _("published"), default=True, help_text=_("Only published organizations are shown.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    url_name = None
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse(self.url_name, kwargs={"slug": self.slug})
+
+    @property
+    def anchor(self):
+        """A page-unique id for this organization's section on the "Who are we" page."""
+        return f"{self._meta.model_name}-{self.slug}"
+
+    @property
+    def initials(self):
+        """Up to three letters standing in for a missing logo: "SC" for Save the Children."""
+        words = self.name.split()
+        if len(words) == 1:
+            return words[0][:3]
+        return "".join(word[0] for word in words if word[0].isupper())[:3]
+
+
+class MemberOrganization(Organization):
+    url_name = "organizations:member"
+
+    class Meta(Organization.Meta):
+        verbose_name = _("member organization")
+        verbose_name_plural = _("member organizations")
+
+
+class AdvisoryBody(Organization):
+    url_name = "organizations:advisor"
+
+    role = models.CharField(
+        _("role"), max_length=200, help_text=_('For example "independent advisor".')
+    )
+
+    class Meta(Organization.Meta):
+        verbose_name = _("advisory body")
+        verbose_name_plural = _("advisory bodies")

@@ -1,0 +1,20 @@
+from django.urls import path
+from django.utils.translation import pgettext_lazy
+
+from .models import AdvisoryBody, MemberOrganization
+from .views import OrganizationDetailView
+
+app_name = "organizations"
+
+urlpatterns = [
+    path(
+        pgettext_lazy("URL path", "members/<slug:slug>/"),
+        OrganizationDetailView.as_view(model=MemberOrganization),
+        name="member",
+    ),
+    path(
+        pgettext_lazy("URL path", "advisor/<slug:slug>/"),
+        OrganizationDetailView.as_view(model=AdvisoryBody),
+        name="advisor",
+    ),
+]
