@@ -1,0 +1,74 @@
+"""Reading translated content and linking between languages, for the public pages."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse, translate_url
+from django.utils.html import format_html
+from django.utils.translation import get_language_info, override
+from modeltranslation.utils import build_localized_fieldname, get_language, resolution_order
+
+
+@dataclass(frozen=True)
+class LocalizedText:
+    """A translated value with the language it is really in.
+
+    `is_fallback` is true when the active language has no text and another language stood in,
+    so the page can mark that part with its own `lang` and say so to the reader.
+    """
+
+    text: str
+    language: str
+    is_fallback: bool
+
+    def __str__(self):
+        return self.text
+
+    def __bool__(self):
+        return bool(self.text)
+
+    @property
+    def lang_attribute(self):
+        """` lang="xx"` for an element holding fallback text, so it is read in its own language."""
+        return format_html(' lang="{}"', self.language) if self.is_fallback else ""
+
+
+def localized(obj, field):
+    """The value of obj's translated field in the active language, or its fallback."""
+    active = get_language()
+    for language in resolution_order(active, settings.MODELTRANSLATION_FALLBACK_LANGUAGES):
+        text = getattr(obj, build_localized_fieldname(field, language))
+        if text:
+            return LocalizedText(text, language, is_fallback=language != active)
+    return LocalizedText("", active, is_fallback=False)
+
+
+@dataclass(frozen=True)
+class Alternate:
+    code: str
+    name: str
+    url: str
+    is_active: bool
+
+
+def language_alternates(request):
+    """The current page in every language, as absolute URLs."""
+    active = get_language()
+    return [
+        Alternate(
+            code=code,
+            name=get_language_info(code)["name_local"],
+            url=request.build_absolute_uri(_path_in(request.path, code, active)),
+            is_active=code == active,
+        )
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+def _path_in(path, code, active):
+    """The same page in another language; its home page when the path is not a known page."""
+    translated = translate_url(path, code)
+    if translated == path and code != active:
+        with override(code):
+            return reverse("collective:who-are-we")
+    return translated

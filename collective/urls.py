@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import pgettext_lazy
+from django.views.generic import RedirectView
+
+from . import views
+
+collective_patterns = (
+    [
+        path(
+            pgettext_lazy("URL path", "who-are-we/"),
+            views.WhoAreWeView.as_view(),
+            name="who-are-we",
+        ),
+    ],
+    "collective",
+)
+
+urlpatterns = [
+    path("", views.language_redirect, name="language-redirect"),
+    path("admin/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", RedirectView.as_view(pattern_name="collective:who-are-we"), name="home"),
+    path("", include(collective_patterns)),
+    path("", include("organizations.urls")),
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
