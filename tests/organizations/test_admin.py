@@ -1,0 +1,127 @@
+import pytest
+from django.urls import reverse
+
+from collective.models import Collective
+from organizations.models import AdvisoryBody, MemberOrganization
+from tests.html import visible_text
+
+
+def member_form(**overrides):
+    data = {
+        "name_nl": "Augeo",
+        "name_en": "Augeo",
+        "description_nl": "Augeo Foundation zet zich in voor kinderen.",
+        "description_en": "Augeo Foundation works for children.",
+        "slug": "augeo",
+        "website": "https://www.augeo.nl/",
+        "position": "70",
+        "is_published": "on",
+        "_save": "Save",
+    }
+    return {**data, **overrides}
+
+
+def test_admin_change_form_saves_both_languages(admin_client, seeded):
+    njr = MemberOrganization.objects.get(slug="njr")
+    url = reverse("admin:organizations_memberorganization_change", args=[njr.pk])
+    response = admin_client.post(
+        url,
+        member_form(
+            name_nl="NJR",
+            name_en="NJR",
+            description_nl="Nieuwe tekst.",
+            description_en="New text.",
+            slug="njr",
+        ),
+    )
+    assert response.status_code == 302
+    njr.refresh_from_db()
+    assert (njr.description_nl, njr.description_en) == ("Nieuwe tekst.", "New text.")
+
+
+def test_admin_adds_a_member_with_only_the_dutch_text(admin_client, seeded):
+    url = reverse("admin:organizations_memberorganization_add")
+    response = admin_client.post(url, member_form(name_en="", description_en=""))
+    assert response.status_code == 302
+    augeo = MemberOrganization.objects.get(slug="augeo")
+    assert augeo.name_nl == "Augeo"
+    assert not augeo.description_en
+
+
+def test_admin_requires_the_dutch_name(admin_client, seeded):
+    url = reverse("admin:organizations_memberorganization_add")
+    response = admin_client.post(url, member_form(name_nl=""))
+    assert response.status_code == 200
+    assert not MemberOrganization.objects.filter(slug="augeo").exists()
+
+
+def test_admin_refuses_a_text_file_as_logo_and_keeps_the_member(
+    admin_client, seeded, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    njr = MemberOrganization.objects.get(slug="njr")
+    url = reverse("admin:organizations_memberorganization_change", args=[njr.pk])
+    with open(tmp_path / "fake.png", "wb") as fake:
+        fake.write(b"this is text")
+    with open(tmp_path / "fake.png", "rb") as upload:
+        response = admin_client.post(url, member_form(slug="njr", name_nl="NJR", logo=upload))
+    assert response.status_code == 200
+    njr.refresh_from_db()
+    assert not njr.logo
+    assert njr.name_nl == "NJR"
+    assert list((tmp_path).glob("logos/*")) == []
+
+
+def test_member_list_shows_which_languages_miss_content(admin_client, seeded):
+    response = admin_client.get(reverse("admin:organizations_memberorganization_changelist"))
+    assert response.status_code == 200
+    assert "EN ✗ ontbreekt: beschrijving" in visible_text(response)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_missing_content_filter_finds_terre_des_hommes(admin_client, seeded, language):
+    url = reverse("admin:organizations_memberorganization_changelist")
+    response = admin_client.get(url, {"missing": language})
+    assert [m.slug for m in response.context["cl"].result_list] == ["terre-des-hommes"]
+
+
+def test_member_search_finds_english_names(admin_client, seeded):
+    url = reverse("admin:organizations_memberorganization_changelist")
+    response = admin_client.get(url, {"q": "Stamps"})
+    assert [m.slug for m in response.context["cl"].result_list] == ["kinderpostzegels"]
+
+
+def test_admin_labels_are_dutch_for_dutch_staff(admin_client, seeded):
+    njr = MemberOrganization.objects.get(slug="njr")
+    url = reverse("admin:organizations_memberorganization_change", args=[njr.pk])
+    response = admin_client.get(url, headers={"accept-language": "nl"})
+    text = visible_text(response)
+    assert "Beschrijving [nl]" in text
+    assert "Logo en website" in text
+
+
+def test_advisory_body_admin_edits_the_role(admin_client, seeded):
+    advisor = AdvisoryBody.objects.get()
+    url = reverse("admin:organizations_advisorybody_change", args=[advisor.pk])
+    response = admin_client.get(url)
+    assert b'name="role_en"' in response.content
+
+
+def test_collective_list_opens_the_one_collective(admin_client, seeded):
+    response = admin_client.get(reverse("admin:collective_collective_changelist"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse(
+        "admin:collective_collective_change", args=[Collective.load().pk]
+    )
+
+
+def test_collective_cannot_be_added_twice_or_deleted(admin_client, seeded):
+    assert admin_client.get(reverse("admin:collective_collective_add")).status_code == 403
+    delete_url = reverse("admin:collective_collective_delete", args=[Collective.load().pk])
+    assert admin_client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert Collective.objects.count() == 1
+
+
+def test_collective_list_offers_adding_when_empty(admin_client, db):
+    response = admin_client.get(reverse("admin:collective_collective_changelist"))
+    assert response["Location"] == reverse("admin:collective_collective_add")

@@ -1,0 +1,80 @@
+"""What every public page does for its languages: lang, switcher, hreflang, fallback text."""
+
+import pytest
+from django.conf import settings
+
+from organizations.models import MemberOrganization
+from tests.html import elements, visible_text
+
+SAME_PAGE = [
+    {"nl": "/nl/wie-zijn-wij/", "en": "/en/who-are-we/"},
+    {"nl": "/nl/leden/njr/", "en": "/en/members/njr/"},
+    {
+        "nl": "/nl/adviseur/nederlands-jeugdinstituut/",
+        "en": "/en/advisor/nederlands-jeugdinstituut/",
+    },
+]
+CASES = [(page, language) for page in SAME_PAGE for language in page]
+
+
+@pytest.mark.parametrize(("page", "language"), CASES)
+def test_html_lang_is_the_page_language(client, seeded, page, language):
+    assert elements(client.get(page[language]), "html")[0]["lang"] == language
+
+
+@pytest.mark.parametrize(("page", "language"), CASES)
+def test_switcher_links_to_the_same_page_in_every_language(client, seeded, page, language):
+    response = client.get(page[language])
+    links = {
+        link["hreflang"]: link["href"]
+        for link in elements(response, "a")
+        if "hreflang" in link and "lang" in link
+    }
+    assert links == {code: f"http://testserver{path}" for code, path in page.items()}
+
+
+@pytest.mark.parametrize(("page", "language"), CASES)
+def test_alternate_links_cover_every_language_and_x_default(client, seeded, page, language):
+    alternates = {
+        link["hreflang"]: link["href"]
+        for link in elements(client.get(page[language]), "link", rel="alternate")
+    }
+    expected = {code: f"http://testserver{path}" for code, path in page.items()}
+    expected["x-default"] = expected[settings.LANGUAGE_CODE]
+    assert alternates == expected
+
+
+def test_switcher_marks_the_current_language(client, seeded):
+    current = elements(client.get("/en/who-are-we/"), "a", **{"aria-current": "page"})
+    assert [link["lang"] for link in current] == ["en"]
+
+
+@pytest.fixture
+def njr_without_english(seeded):
+    MemberOrganization.objects.filter(slug="njr").update(description_en="")
+
+
+@pytest.mark.parametrize("url", ["/en/who-are-we/", "/en/members/njr/"])
+def test_missing_english_shows_dutch_marked_as_dutch(client, njr_without_english, url):
+    response = client.get(url)
+    dutch_blocks = elements(response, "div", lang="nl")
+    assert len(dutch_blocks) == 1
+    assert "NJR is het jongerennetwerk van Nederland" in visible_text(response)
+    assert "This text is not yet available in English" in visible_text(response)
+
+
+def test_complete_english_page_has_no_fallback_marks(client, seeded):
+    response = client.get("/en/members/njr/")
+    assert elements(response, "div", lang="nl") == []
+    assert "not yet available" not in visible_text(response)
+
+
+def test_stored_html_is_shown_as_text_not_markup(client, seeded):
+    MemberOrganization.objects.filter(slug="njr").update(
+        description_nl="Eerste alinea <script>alert(1)</script>\n\nTweede alinea"
+    )
+    response = client.get("/nl/leden/njr/")
+    body = response.content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<p>Tweede alinea</p>" in body
