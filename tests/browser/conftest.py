@@ -43,7 +43,7 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
+def site(transactional_db, live_server):
     """The seeded site, served for the browser; returns its base URL."""
     from collective import seeding
 
