@@ -4,10 +4,11 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 
 from .models import Collective
+from .translations.admin import TranslationStateAdminMixin
 
 
 @admin.register(Collective)
-class CollectiveAdmin(TabbedTranslationAdmin):
+class CollectiveAdmin(TranslationStateAdminMixin, TabbedTranslationAdmin):
     """The collective is one object: its list view opens it, and a second is never offered."""
 
     fieldsets = [

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "collective",
     "organizations",
+    # Last: it sets up roles after migrate, once every other app's permissions exist.
+    "collective.translations",
 ]
 
 MIDDLEWARE = [

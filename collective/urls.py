@@ -20,6 +20,7 @@ collective_patterns = (
 
 urlpatterns = [
     path("", views.language_redirect, name="language-redirect"),
+    path("admin/translations/", include("collective.translations.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,7 +4,7 @@ from django.utils import translation
 
 from collective import seeding
 from collective.models import Collective
-from collective.translation_status import language_codes, missing_fields
+from collective.translations.status import language_codes, missing_fields
 from organizations.models import AdvisoryBody, MemberOrganization
 
 SEED_ORDER = [

@@ -81,7 +81,7 @@ def test_member_list_shows_which_languages_miss_content(admin_client, seeded):
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_missing_content_filter_finds_terre_des_hommes(admin_client, seeded, language):
     url = reverse("admin:organizations_memberorganization_changelist")
-    response = admin_client.get(url, {"missing": language})
+    response = admin_client.get(url, {"translation": f"{language}.missing"})
     assert [m.slug for m in response.context["cl"].result_list] == ["terre-des-hommes"]
 
 

@@ -1,0 +1,224 @@
+from django import forms
+from django.apps import apps
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+from modeltranslation.utils import build_localized_fieldname
+
+from . import status
+from .admin import translate_url
+from .diff import word_diff
+from .roles import TRANSLATE_PERMISSION
+
+FORM_CONTROLS = {"csrfmiddlewaretoken", "save", "confirm"}
+
+
+class TranslatorAccessMixin:
+    @method_decorator(admin.site.admin_view)
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(TRANSLATE_PERMISSION):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**admin.site.each_context(self.request), **super().get_context_data(**kwargs)}
+
+
+class OverviewView(TranslatorAccessMixin, TemplateView):
+    """Model × field × language counts, each linking to the objects behind it."""
+
+    template_name = "translations/overview.html"
+
+    def get_context_data(self, **kwargs):
+        languages = status.language_codes()
+        rows, totals = [], {code: [0, 0] for code in languages}
+        for model in status.translated_models():
+            model_counts = status.counts(model)
+            changelist = reverse(
+                f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
+            )
+            for field in status.translated_fields(model):
+                cells = []
+                for code in languages:
+                    by_state = model_counts[(field, code)]
+                    totals[code][0] += by_state[status.COMPLETE]
+                    totals[code][1] += sum(by_state.values())
+                    cells.append(self._cell(changelist, field, code, by_state))
+                rows.append(
+                    {
+                        "model": model._meta.verbose_name_plural,
+                        "field": self._label(model, field),
+                        "cells": cells,
+                    }
+                )
+        progress = [
+            {
+                "code": code,
+                "name": get_language_info(code)["name_translated"],
+                "complete": done,
+                "total": total,
+                "percent": round(100 * done / total) if total else 100,
+            }
+            for code, (done, total) in totals.items()
+        ]
+        return super().get_context_data(
+            title=_("Translations"), languages=languages, rows=rows, progress=progress, **kwargs
+        )
+
+    @staticmethod
+    def _label(model, field):
+        return model._meta.get_field(field).verbose_name
+
+    @staticmethod
+    def _cell(changelist, field, code, by_state):
+        return {
+            "complete": by_state[status.COMPLETE],
+            "states": [
+                {
+                    "state": state,
+                    "label": status.STATE_LABELS[state],
+                    "count": by_state[state],
+                    "url": f"{changelist}?translation={code}.{state}.{field}",
+                }
+                for state in status.states_for(code)
+            ],
+        }
+
+
+def _translation_form(obj, language, field_names, data=None):
+    fields = {}
+    for name in field_names:
+        model_field = obj._meta.get_field(name)
+        widget = (
+            forms.Textarea(attrs={"rows": 8})
+            if isinstance(model_field, models.TextField)
+            else forms.TextInput
+        )
+        fields[name] = forms.CharField(
+            label=f"{model_field.verbose_name} [{language}]",
+            required=False,
+            max_length=model_field.max_length,
+            widget=widget,
+            initial=status.text(obj, name, language),
+        )
+    return type("TranslationForm", (forms.Form,), fields)(data=data)
+
+
+class TranslateView(TranslatorAccessMixin, TemplateView):
+    """One object: the source text read-only beside each field to translate into `language`."""
+
+    template_name = "translations/translate.html"
+
+    def setup(self, request, *args, app_label, model_name, pk, language, **kwargs):
+        super().setup(request, *args, **kwargs)
+        try:
+            self.model = apps.get_model(app_label, model_name)
+        except LookupError as error:
+            raise Http404 from error
+        if (
+            self.model not in status.translated_models()
+            or language not in status.target_languages()
+        ):
+            raise Http404
+        self.language = language
+        self.obj = get_object_or_404(self.model._default_manager, pk=pk)
+        self.object_status = status.status_for(self.obj)
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data())
+
+    def _fields_to_show(self):
+        fields = status.translated_fields(self.model)
+        if self.request.GET.get("all"):
+            return list(fields)
+        return [f for f in fields if self.object_status[(f, self.language)].needs_work]
+
+    def get_context_data(self, form=None, **kwargs):
+        form = form or _translation_form(self.obj, self.language, self._fields_to_show())
+        previous, following = self._neighbours()
+        return super().get_context_data(
+            title=_("Translate %(object)s into %(language)s")
+            % {
+                "object": self.obj,
+                "language": get_language_info(self.language)["name_translated"],
+            },
+            obj=self.obj,
+            opts=self.model._meta,
+            language=self.language,
+            language_name=get_language_info(self.language)["name_translated"],
+            source=status.source_language(),
+            entries=[self._entry(form[name]) for name in form.fields],
+            form=form,
+            show_all=bool(self.request.GET.get("all")),
+            previous=previous,
+            following=following,
+            **kwargs,
+        )
+
+    def _entry(self, bound_field):
+        field = bound_field.name
+        entry = self.object_status[(field, self.language)]
+        source_text = status.text(self.obj, field, status.source_language())
+        diff = None
+        if entry.state == status.OUTDATED:
+            diff = word_diff(entry.baseline.source_text, source_text)
+        return {"field": bound_field, "status": entry, "source": source_text, "diff": diff}
+
+    def post(self, request, *args, **kwargs):
+        fields = status.translated_fields(self.model)
+        if set(request.POST) - FORM_CONTROLS - set(fields):
+            raise PermissionDenied(_("Only the text of the target language can be changed here."))
+        confirmed = request.POST.get("confirm")
+        if confirmed and confirmed not in fields:
+            raise PermissionDenied
+        posted = [field for field in fields if field in request.POST]
+        form = _translation_form(self.obj, self.language, posted, request.POST)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form))
+        self._save(form.cleaned_data)
+        if confirmed:
+            self._confirm(confirmed)
+        elif request.POST.get("save") == "next":
+            _previous, following = self._neighbours()
+            if following:
+                return redirect(following["url"])
+        return redirect(request.get_full_path())
+
+    def _confirm(self, field):
+        """Keep a translation as it is for the current source text."""
+        self.obj.refresh_from_db()
+        if status.status_for(self.obj)[(field, self.language)].state == status.OUTDATED:
+            status.record(self.obj, field, self.language)
+            messages.success(self.request, _("Confirmed as still correct."))
+
+    def _save(self, cleaned_data):
+        changed = []
+        for field, value in cleaned_data.items():
+            column = build_localized_fieldname(field, self.language)
+            if value != (getattr(self.obj, column) or ""):
+                setattr(self.obj, column, value)
+                changed.append(column)
+        if changed:
+            self.obj.save(update_fields=changed)
+            messages.success(self.request, _("The translation was saved."))
+
+    def _neighbours(self):
+        """The previous and next objects (of any translated model) with work in this language."""
+        queue = [(type(obj), obj) for obj in status.work_queue(self.language, include=self.obj)]
+        keys = [(model, obj.pk) for model, obj in queue]
+        index = keys.index((self.model, self.obj.pk))
+        previous = queue[index - 1][1] if index > 0 else None
+        following = queue[index + 1][1] if index + 1 < len(queue) else None
+        return self._link(previous), self._link(following)
+
+    def _link(self, obj):
+        if obj is None:
+            return None
+        return {"label": str(obj), "url": translate_url(obj, self.language)}

@@ -1,0 +1,59 @@
+import pytest
+from playwright.sync_api import expect
+
+from organizations.models import MemberOrganization
+
+PASSWORD = "a-long-browser-test-password"
+
+
+@pytest.fixture
+def staff_page(browser, site, django_user_model):
+    django_user_model.objects.create_superuser("beheerder", password=PASSWORD)
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    page.goto(f"{site}/admin/login/")
+    page.get_by_label("Gebruikersnaam").fill("beheerder")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def outdated_njr(site):
+    njr = MemberOrganization.objects.get(slug="njr")
+    njr.description_nl += " Sinds 2020 ook in Caribisch Nederland."
+    njr.save()
+    return njr
+
+
+def test_language_tab_with_an_outdated_field_is_marked(staff_page, site, outdated_njr):
+    staff_page.goto(f"{site}/admin/organizations/memberorganization/{outdated_njr.pk}/change/")
+    english_tabs = staff_page.get_by_role("tab", name="EN")
+    expect(english_tabs.filter(has_text="(verouderd)")).to_have_count(1)
+    expect(staff_page.get_by_role("tab", name="NL").filter(has_text="(")).to_have_count(0)
+
+
+def test_translator_view_works_with_the_keyboard_alone(staff_page, site, outdated_njr):
+    staff_page.goto(
+        f"{site}/admin/translations/organizations/memberorganization/{outdated_njr.pk}/en/"
+    )
+    target = staff_page.get_by_label("Vertaling (EN)")
+    for _ in range(40):
+        staff_page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            break
+    expect(target).to_be_focused()
+    staff_page.keyboard.press("ControlOrMeta+a")
+    staff_page.keyboard.type("NJR is the youth network of the Netherlands, also overseas.")
+    staff_page.keyboard.press("Tab")
+    expect(staff_page.get_by_role("button", name="Bevestigen: nog steeds juist")).to_be_focused()
+    staff_page.keyboard.press("Tab")
+    expect(staff_page.get_by_role("button", name="Opslaan", exact=True)).to_be_focused()
+    staff_page.keyboard.press("Enter")
+
+    expect(staff_page.get_by_text("De vertaling is opgeslagen.")).to_be_visible()
+    outdated_njr.refresh_from_db()
+    assert (
+        outdated_njr.description_en == "NJR is the youth network of the Netherlands, also overseas."
+    )

@@ -1,0 +1,136 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+
+from collective.translations import roles
+from organizations.models import MemberOrganization
+from tests.html import elements, visible_text
+
+CHANGELIST = "admin:organizations_memberorganization_changelist"
+
+
+def listed(response):
+    return [obj.slug for obj in response.context["cl"].result_list]
+
+
+def test_list_shows_outdated_fields_per_language(admin_client, outdated_njr):
+    response = admin_client.get(reverse(CHANGELIST))
+    assert "EN ↻ verouderd: beschrijving" in visible_text(response)
+
+
+@pytest.mark.parametrize(
+    ("value", "slugs"),
+    [
+        ("en.outdated", ["njr"]),
+        ("en.outdated.description", ["njr"]),
+        ("en.outdated.name", []),
+        ("en.missing", ["terre-des-hommes"]),
+        ("nl.missing.description", ["terre-des-hommes"]),
+        ("nl.outdated", []),
+        ("xx.missing", []),
+        ("en.missing.slug", []),
+    ],
+)
+def test_translation_filter(admin_client, outdated_njr, value, slugs):
+    response = admin_client.get(reverse(CHANGELIST), {"translation": value})
+    assert response.status_code == 200
+    assert listed(response) == slugs
+
+
+def test_filter_offers_missing_and_outdated_per_language(admin_client, seeded):
+    text = visible_text(admin_client.get(reverse(CHANGELIST)))
+    for choice in ("Ontbreekt in NL", "Ontbreekt in EN", "Verouderd in EN"):
+        assert choice in text
+    assert "Verouderd in NL" not in text
+
+
+def test_change_form_marks_fields_that_need_work(admin_client, outdated_njr):
+    url = reverse("admin:organizations_memberorganization_change", args=[outdated_njr.pk])
+    response = admin_client.get(url)
+    marked = elements(response, "textarea", **{"data-translation-state": "outdated"})
+    assert [field["name"] for field in marked] == ["description_en"]
+    assert "Verouderd: de brontekst is gewijzigd" in visible_text(response)
+    assert b"translations/admin-tabs.js" in response.content
+
+
+def test_change_form_links_to_the_translator_view(admin_client, njr):
+    url = reverse("admin:organizations_memberorganization_change", args=[njr.pk])
+    translate = f"/admin/translations/organizations/memberorganization/{njr.pk}/en/"
+    assert elements(admin_client.get(url), "a", href=translate)
+
+
+def test_overview_counts_and_links_to_the_objects(admin_client, outdated_njr):
+    response = admin_client.get(reverse("translations:overview"))
+    assert response.status_code == 200
+    outdated_link = reverse(CHANGELIST) + "?translation=en.outdated.description"
+    link = elements(response, "a", href=outdated_link)
+    assert link, "the outdated count links to the filtered list"
+    assert "1 verouderd" in visible_text(response)
+
+
+def test_overview_shows_completion_per_language(admin_client, seeded):
+    response = admin_client.get(reverse("translations:overview"))
+    bars = {bar["id"]: bar for bar in elements(response, "progress")}
+    # 4 collective + 6×2 member + 1×3 advisor fields = 19; Terre des Hommes misses one per language.
+    assert bars["progress-en"]["max"] == "19"
+    assert bars["progress-en"]["value"] == "18"
+    assert "95% compleet (18 van 19 velden)" in visible_text(response)
+
+
+def test_admin_index_links_to_the_overview(admin_client, db):
+    response = admin_client.get(reverse("admin:index"))
+    assert elements(response, "a", href=reverse("translations:overview"))
+
+
+def test_roles_exist_after_migrate(db):
+    assert set(Group.objects.values_list("name", flat=True)) >= {roles.EDITORS, roles.TRANSLATORS}
+
+
+def test_setup_roles_is_repeatable(db):
+    call_command("setup_roles")
+    call_command("setup_roles")
+    assert Group.objects.filter(name=roles.TRANSLATORS).count() == 1
+
+
+def test_translators_may_view_and_translate_but_not_add_change_or_delete(db):
+    permissions = set(
+        Group.objects.get(name=roles.TRANSLATORS).permissions.values_list("codename", flat=True)
+    )
+    assert "translate_content" in permissions
+    assert "view_memberorganization" in permissions
+    assert not {p for p in permissions if p.split("_")[0] in {"add", "change", "delete"}}
+
+
+def test_editors_manage_content_but_not_users(db):
+    group = Group.objects.get(name=roles.EDITORS)
+    labels = set(group.permissions.values_list("content_type__app_label", "codename"))
+    assert ("organizations", "delete_memberorganization") in labels
+    assert ("collective", "change_collective") in labels
+    assert not {codename for app, codename in labels if app == "auth"}
+
+
+def test_translator_cannot_save_through_the_admin_change_form(translator_client, njr):
+    url = reverse("admin:organizations_memberorganization_change", args=[njr.pk])
+    response = translator_client.post(url, {"name_nl": "Overschreven", "slug": "njr"})
+    assert response.status_code == 403
+    njr.refresh_from_db()
+    assert njr.name_nl == "NJR"
+
+
+def test_translator_cannot_add_or_delete(translator_client, njr):
+    add = reverse("admin:organizations_memberorganization_add")
+    delete = reverse("admin:organizations_memberorganization_delete", args=[njr.pk])
+    assert translator_client.get(add).status_code == 403
+    assert translator_client.post(delete, {"post": "yes"}).status_code == 403
+    assert MemberOrganization.objects.filter(pk=njr.pk).exists()
+
+
+def test_translator_sees_the_overview(translator_client, seeded):
+    assert translator_client.get(reverse("translations:overview")).status_code == 200
+
+
+def test_editor_can_change_content(editor_client, njr):
+    url = reverse("admin:organizations_memberorganization_change", args=[njr.pk])
+    assert editor_client.get(url).status_code == 200
+    assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403

@@ -1,0 +1,143 @@
+import pytest
+from django.urls import reverse
+
+from collective.translations import status
+from organizations.models import MemberOrganization
+from tests.html import elements, visible_text
+
+
+def translate_url(obj, language="en"):
+    return reverse(
+        "translations:translate",
+        args=[obj._meta.app_label, obj._meta.model_name, obj.pk, language],
+    )
+
+
+def shown_fields(response):
+    return [
+        tag["name"]
+        for tag in elements(response, "textarea") + elements(response, "input", type="text")
+    ]
+
+
+def test_shows_only_fields_that_need_work(admin_client, outdated_njr):
+    response = admin_client.get(translate_url(outdated_njr))
+    assert response.status_code == 200
+    assert shown_fields(response) == ["description"]
+
+
+def test_show_all_lists_every_translated_field(admin_client, outdated_njr):
+    response = admin_client.get(translate_url(outdated_njr), {"all": "1"})
+    assert sorted(shown_fields(response)) == ["description", "name"]
+
+
+def test_shows_the_source_read_only_with_a_word_diff(admin_client, outdated_njr):
+    response = admin_client.get(translate_url(outdated_njr))
+    source_blocks = elements(response, "div", lang="nl")
+    assert source_blocks, "the source is marked as Dutch"
+    assert b"<ins> Sinds 2020 ook in Caribisch Nederland.</ins>" in response.content
+
+
+def test_saving_writes_only_the_target_language(admin_client, outdated_njr):
+    dutch_before = outdated_njr.description_nl
+    response = admin_client.post(
+        translate_url(outdated_njr), {"description": "Updated English.", "save": "Save"}
+    )
+    assert response.status_code == 302
+    outdated_njr.refresh_from_db()
+    assert outdated_njr.description_en == "Updated English."
+    assert outdated_njr.description_nl == dutch_before
+    assert status.status_for(outdated_njr)[("description", "en")].state == status.COMPLETE
+
+
+def test_confirm_keeps_the_text_and_clears_outdated(admin_client, outdated_njr):
+    english = outdated_njr.description_en
+    admin_client.post(
+        translate_url(outdated_njr), {"description": english, "confirm": "description"}
+    )
+    outdated_njr.refresh_from_db()
+    assert outdated_njr.description_en == english
+    assert status.status_for(outdated_njr)[("description", "en")].state == status.COMPLETE
+
+
+def test_confirm_also_keeps_text_typed_before_pressing_it(admin_client, outdated_njr):
+    admin_client.post(
+        translate_url(outdated_njr), {"description": "Typed first.", "confirm": "description"}
+    )
+    outdated_njr.refresh_from_db()
+    assert outdated_njr.description_en == "Typed first."
+
+
+def test_links_to_the_next_object_with_work(admin_client, outdated_njr):
+    response = admin_client.get(translate_url(outdated_njr))
+    terre_des_hommes = MemberOrganization.objects.get(slug="terre-des-hommes")
+    assert elements(response, "a", rel="next")[0]["href"] == translate_url(terre_des_hommes)
+    assert elements(response, "a", rel="prev") == []
+
+
+def test_save_and_next_goes_to_the_next_object(admin_client, outdated_njr):
+    response = admin_client.post(
+        translate_url(outdated_njr), {"description": "Done.", "save": "next"}
+    )
+    terre_des_hommes = MemberOrganization.objects.get(slug="terre-des-hommes")
+    assert response["Location"] == translate_url(terre_des_hommes)
+
+
+def test_too_long_text_is_a_form_error_and_nothing_is_saved(admin_client, njr):
+    response = admin_client.post(translate_url(njr), {"name": "x" * 500, "save": "Save"})
+    assert response.status_code == 200
+    njr.refresh_from_db()
+    assert njr.name_en == "NJR"
+
+
+@pytest.mark.parametrize(
+    "forbidden",
+    [
+        {"description_nl": "Bron overschreven"},
+        {"logo": "x"},
+        {"website": "https://evil.example/"},
+        {"slug": "other"},
+        {"is_published": ""},
+        {"position": "1"},
+    ],
+)
+def test_translator_cannot_touch_anything_but_target_text(translator_client, njr, forbidden):
+    before = MemberOrganization.objects.filter(pk=njr.pk).values().get()
+    response = translator_client.post(translate_url(njr), {"description": "Fine.", **forbidden})
+    assert response.status_code == 403
+    assert MemberOrganization.objects.filter(pk=njr.pk).values().get() == before
+
+
+def test_translator_can_translate(translator_client, outdated_njr):
+    response = translator_client.post(
+        translate_url(outdated_njr), {"description": "By a translator.", "save": "Save"}
+    )
+    assert response.status_code == 302
+    outdated_njr.refresh_from_db()
+    assert outdated_njr.description_en == "By a translator."
+
+
+def test_source_language_has_no_translator_view(admin_client, njr):
+    assert admin_client.get(translate_url(njr, "nl")).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["organizations/nothing/1/en/", "auth/user/1/en/"])
+def test_unknown_or_untranslated_models_are_404(admin_client, seeded, path):
+    assert admin_client.get(f"/admin/translations/{path}").status_code == 404
+
+
+def test_visitors_are_sent_to_the_login(client, njr):
+    response = client.get(translate_url(njr))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_staff_without_the_translate_permission_get_403(client, njr, django_user_model):
+    user = django_user_model.objects.create_user("staff", password="x-long-password", is_staff=True)
+    client.force_login(user)
+    assert client.get(translate_url(njr)).status_code == 403
+
+
+def test_page_is_in_dutch_for_dutch_staff(admin_client, outdated_njr):
+    text = visible_text(admin_client.get(translate_url(outdated_njr)))
+    assert "Bevestigen: nog steeds juist" in text
