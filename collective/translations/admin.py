@@ -63,9 +63,17 @@ class TranslationStateAdminMixin:
 
     change_form_template = "admin/translations/change_form.html"
 
+    def get_changelist_instance(self, request):
+        """Work out the page's translation states in one query, not one per row."""
+        changelist = super().get_changelist_instance(request)
+        statuses = status.statuses_for(changelist.result_list)
+        for obj in changelist.result_list:
+            obj.translation_status = statuses[obj.pk]
+        return changelist
+
     @admin.display(description=_("translation"))
     def translation_state(self, obj):
-        object_status = status.status_for(obj)
+        object_status = getattr(obj, "translation_status", None) or status.status_for(obj)
         return format_html_join(
             " ",
             '<span class="translation-state translation-state--{}">{} {}</span>',

@@ -134,3 +134,12 @@ def test_editor_can_change_content(editor_client, njr):
     url = reverse("admin:organizations_memberorganization_change", args=[njr.pk])
     assert editor_client.get(url).status_code == 200
     assert editor_client.get(reverse("admin:auth_user_changelist")).status_code == 403
+
+
+def test_list_reads_translation_states_without_a_query_per_row(
+    admin_client, seeded, django_assert_max_num_queries
+):
+    admin_client.get(reverse(CHANGELIST))  # warm the session and content-type caches
+    with django_assert_max_num_queries(8):
+        response = admin_client.get(reverse(CHANGELIST))
+    assert len(response.context["cl"].result_list) == 6
