@@ -38,39 +38,44 @@ class OverviewView(TranslatorAccessMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         languages = status.language_codes()
-        rows, totals = [], {code: [0, 0] for code in languages}
-        for model in status.translated_models():
-            model_counts = status.counts(model)
-            changelist = reverse(
-                f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist"
-            )
-            for field in status.translated_fields(model):
-                cells = []
-                for code in languages:
-                    by_state = model_counts[(field, code)]
-                    totals[code][0] += by_state[status.COMPLETE]
-                    totals[code][1] += sum(by_state.values())
-                    cells.append(self._cell(changelist, field, code, by_state))
-                rows.append(
-                    {
-                        "model": model._meta.verbose_name_plural,
-                        "field": self._label(model, field),
-                        "cells": cells,
-                    }
-                )
-        progress = [
-            {
-                "code": code,
-                "name": get_language_info(code)["name_translated"],
-                "complete": done,
-                "total": total,
-                "percent": round(100 * done / total) if total else 100,
-            }
-            for code, (done, total) in totals.items()
-        ]
+        rows = [row for model in status.translated_models() for row in self._rows(model)]
         return super().get_context_data(
-            title=_("Translations"), languages=languages, rows=rows, progress=progress, **kwargs
+            title=_("Translations"),
+            languages=languages,
+            rows=rows,
+            progress=[self._progress(code, rows) for code in languages],
+            **kwargs,
         )
+
+    def _rows(self, model):
+        """One row per translated field of model, with a cell of counts per language."""
+        model_counts = status.counts(model)
+        opts = model._meta
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return [
+            {
+                "model": opts.verbose_name_plural,
+                "field": self._label(model, field),
+                "cells": [
+                    self._cell(changelist, field, code, model_counts[(field, code)])
+                    for code in status.language_codes()
+                ],
+            }
+            for field in status.translated_fields(model)
+        ]
+
+    @staticmethod
+    def _progress(code, rows):
+        index = status.language_codes().index(code)
+        cells = [row["cells"][index] for row in rows]
+        done, total = sum(c["complete"] for c in cells), sum(c["total"] for c in cells)
+        return {
+            "code": code,
+            "name": get_language_info(code)["name_translated"],
+            "complete": done,
+            "total": total,
+            "percent": round(100 * done / total) if total else 100,
+        }
 
     @staticmethod
     def _label(model, field):
@@ -80,6 +85,7 @@ class OverviewView(TranslatorAccessMixin, TemplateView):
     def _cell(changelist, field, code, by_state):
         return {
             "complete": by_state[status.COMPLETE],
+            "total": sum(by_state.values()),
             "states": [
                 {
                     "state": state,
