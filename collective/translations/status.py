@@ -159,6 +159,12 @@ def counts(model):
     return result
 
 
+def save_translations(obj, columns):
+    """Save only these translated columns (and the row's auto_now stamps); signals record them."""
+    stamps = [f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)]
+    obj.save(update_fields=[*columns, *stamps])
+
+
 def record(obj, field, language):
     """Remember the current source text as the one this translation is based on."""
     source = text(obj, field, source_language())

@@ -212,7 +212,7 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
                 setattr(self.obj, column, value)
                 changed.append(column)
         if changed:
-            self.obj.save(update_fields=changed)
+            status.save_translations(self.obj, changed)
             messages.success(self.request, _("The translation was saved."))
 
     def _neighbours(self):

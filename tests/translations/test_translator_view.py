@@ -141,3 +141,10 @@ def test_staff_without_the_translate_permission_get_403(client, njr, django_user
 def test_page_is_in_dutch_for_dutch_staff(admin_client, outdated_njr):
     text = visible_text(admin_client.get(translate_url(outdated_njr)))
     assert "Bevestigen: nog steeds juist" in text
+
+
+def test_saving_a_translation_updates_the_last_changed_time(admin_client, njr):
+    before = njr.updated_at
+    admin_client.post(translate_url(njr), {"name": "NJR (Dutch youth council)", "save": "Save"})
+    njr.refresh_from_db()
+    assert njr.updated_at > before

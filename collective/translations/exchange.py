@@ -1,0 +1,622 @@
+"""Exchange content translations with outside translators as XLIFF or gettext PO files.
+
+An export holds one unit per object × translated field, for one target language. Each unit
+carries a stable id (`app_label.model_name.pk.field`), the source text, the current translation
+and two fingerprints taken at export time: of the source text and of the translation. The
+fingerprints are what make an import safe weeks later: a unit whose source has changed since
+is flagged for review instead of applied, and a translation someone edited in the admin since
+the export is never silently overwritten.
+
+Importing validates the whole file before it touches the database, then applies every unit it
+can inside one transaction. Saving goes through Model.save(), so signals.py records the source
+behind each imported translation like it does for the admin.
+
+Files are read as UTF-8 only, and XML with a DOCTYPE or ENTITY declaration is refused before it
+reaches a parser, which rules out entity expansion ("billion laughs") and external entities.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from lxml import etree
+from modeltranslation.utils import build_localized_fieldname
+from translate.misc import xml_helpers
+from translate.storage import pypo, xliff
+
+from . import status
+
+XLIFF, PO = "xliff", "po"
+FORMATS = (XLIFF, PO)
+FORMAT_LABELS = {XLIFF: "XLIFF", PO: "PO (gettext)"}
+FORMAT_EXTENSIONS = {XLIFF: "xlf", PO: "po"}
+FORMAT_CONTENT_TYPES = {
+    XLIFF: "application/x-xliff+xml; charset=utf-8",
+    PO: "text/x-gettext-translation; charset=utf-8",
+}
+
+ALL = "all"
+SELECTIONS = (status.MISSING, status.OUTDATED, ALL)
+SELECTION_LABELS = {
+    status.MISSING: gettext_lazy("missing translations"),
+    status.OUTDATED: gettext_lazy("outdated translations"),
+    ALL: gettext_lazy("all texts"),
+}
+
+APPLIED, SKIPPED, CONFLICT, REFUSED = "applied", "skipped", "conflict", "refused"
+OUTCOMES = (APPLIED, SKIPPED, CONFLICT, REFUSED)
+
+# Why a unit got its outcome. Codes for code and tests, labels for people.
+NEW_TRANSLATION = "new-translation"
+UNCHANGED, EMPTY_TARGET, FUZZY = "unchanged", "empty-target", "fuzzy"
+SOURCE_CHANGED, TRANSLATION_CHANGED = "source-changed", "translation-changed"
+UNKNOWN_MODEL, UNKNOWN_OBJECT, UNKNOWN_FIELD = "unknown-model", "unknown-object", "unknown-field"
+NO_FINGERPRINTS, INVALID_TEXT = "no-fingerprints", "invalid-text"
+REASON_LABELS = {
+    NEW_TRANSLATION: gettext_lazy("new translation"),
+    UNCHANGED: gettext_lazy("same as the current translation"),
+    EMPTY_TARGET: gettext_lazy("no translation in the file"),
+    FUZZY: gettext_lazy("marked as fuzzy by the translator"),
+    SOURCE_CHANGED: gettext_lazy("source changed since export"),
+    TRANSLATION_CHANGED: gettext_lazy("translation changed since export"),
+    UNKNOWN_MODEL: gettext_lazy("unknown model"),
+    UNKNOWN_OBJECT: gettext_lazy("unknown object"),
+    UNKNOWN_FIELD: gettext_lazy("unknown field"),
+    NO_FINGERPRINTS: gettext_lazy("the export fingerprints are missing from this unit"),
+    INVALID_TEXT: gettext_lazy("the text is not valid for this field"),
+}
+
+XLIFF_ORIGINAL = "kinderrechtencollectief"
+FILENAME_PREFIX = "kinderrechten"
+SOURCE_FINGERPRINT, TARGET_FINGERPRINT = "source-fingerprint", "target-fingerprint"
+_FINGERPRINT_LINE = re.compile(
+    rf"^\s*({SOURCE_FINGERPRINT}|{TARGET_FINGERPRINT}):\s*([0-9a-fA-F]{{64}})\s*$", re.MULTILINE
+)
+_XML_DECLARATIONS = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_XML_ENCODING = re.compile(r"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']""")
+_PO_CHARSET = re.compile(r"charset=\s*([^\s;]+)", re.IGNORECASE)
+_UTF8_NAMES = {"utf-8", "utf8", "charset"}  # "CHARSET" is the placeholder of a fresh PO header
+_UTF8_BOM = "\ufeff"
+_XLIFF_1_NAMESPACE = "urn:oasis:names:tc:xliff:document:1."
+
+
+class ExchangeError(Exception):
+    """A file that cannot be imported at all; the message says why, for the person uploading."""
+
+
+# --- Export ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportUnit:
+    unit_id: str
+    label: str
+    source: str
+    target: str
+    source_fingerprint: str
+    target_fingerprint: str
+    previous_source: str = ""  # for an outdated translation: the source it was made from
+
+
+def unit_id(obj, field_name):
+    """The stable id of one object's field: `organizations.memberorganization.3.description`."""
+    opts = obj._meta
+    return f"{opts.app_label}.{opts.model_name}.{obj.pk}.{field_name}"
+
+
+def _label(obj, field_name):
+    """What a translator needs to place a unit: the kind of object, which one, which field."""
+    opts = obj._meta
+    return f"{opts.verbose_name} “{obj}”: {opts.get_field(field_name).verbose_name}"
+
+
+def export_units(language, only=ALL):
+    """The units to send out for a target language: fields in state `only`, or all of them.
+
+    Fields whose source text is empty are never exported: there is nothing to translate.
+    """
+    _check_target_language(language)
+    if only not in SELECTIONS:
+        raise ValueError(f"unknown selection {only!r}")
+    source_language = status.source_language()
+    units = []
+    for model in status.translated_models():
+        objects = list(model._default_manager.all())
+        statuses = status.statuses_for(objects)
+        for obj in objects:
+            for field_name in status.translated_fields(model):
+                source = status.text(obj, field_name, source_language)
+                entry = statuses[obj.pk][(field_name, language)]
+                if source and only in (ALL, entry.state):
+                    units.append(_export_unit(obj, entry, source))
+    return units
+
+
+def _export_unit(obj, entry, source):
+    target = status.text(obj, entry.field, entry.language)
+    outdated = entry.state == status.OUTDATED
+    return ExportUnit(
+        unit_id=unit_id(obj, entry.field),
+        label=_label(obj, entry.field),
+        source=source,
+        target=target,
+        source_fingerprint=status.fingerprint(source),
+        target_fingerprint=status.fingerprint(target),
+        previous_source=entry.baseline.source_text if outdated else "",
+    )
+
+
+def _note(unit):
+    """Fingerprints first (the first match wins on import), then what helps the translator."""
+    lines = [
+        f"{SOURCE_FINGERPRINT}: {unit.source_fingerprint}",
+        f"{TARGET_FINGERPRINT}: {unit.target_fingerprint}",
+        unit.label,
+    ]
+    if unit.previous_source:
+        lines += [
+            _("Outdated: the translation was made from this source text:"),
+            unit.previous_source,
+        ]
+    return "\n".join(lines)
+
+
+def export_file(language, only=ALL, file_format=XLIFF):
+    """The export as the bytes of an XLIFF or PO file (UTF-8)."""
+    return serialize(export_units(language, only), language, file_format)
+
+
+def serialize(units, language, file_format=XLIFF):
+    """Export units as the bytes of an XLIFF or PO file for one target language."""
+    if file_format == XLIFF:
+        return _xliff_bytes(units, language)
+    if file_format == PO:
+        return _po_bytes(units, language)
+    raise ValueError(f"unknown format {file_format!r}")
+
+
+def _xliff_bytes(units, language):
+    store = xliff.xlifffile(sourcelanguage=status.source_language())
+    store.switchfile(XLIFF_ORIGINAL, createifmissing=True)
+    for unit in units:
+        xliff_unit = store.addsourceunit(unit.source, filename=XLIFF_ORIGINAL)
+        xliff_unit.setid(unit.unit_id)
+        if unit.target:
+            xliff_unit.target = unit.target
+        xliff_unit.addnote(_note(unit), origin="developer")
+    store.settargetlanguage(language)
+    return bytes(store)
+
+
+def _po_bytes(units, language):
+    store = pypo.pofile()
+    store.updateheader(
+        add=True,
+        Language=language,
+        Content_Type="text/plain; charset=UTF-8",
+        Project_Id_Version=XLIFF_ORIGINAL,
+    )
+    for unit in units:
+        po_unit = store.addsourceunit(unit.source)
+        po_unit.setcontext(unit.unit_id)
+        po_unit.target = unit.target
+        po_unit.addnote(_note(unit), origin="developer")
+    return bytes(store)
+
+
+def export_filename(language, only=ALL, file_format=XLIFF):
+    """`kinderrechten-en-missing.xlf`: says what is inside, so a translator can tell files apart."""
+    return f"{FILENAME_PREFIX}-{language}-{only}.{FORMAT_EXTENSIONS[file_format]}"
+
+
+# --- Reading a file -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportUnit:
+    unit_id: str
+    source: str
+    target: str
+    source_fingerprint: str | None
+    target_fingerprint: str | None
+    fuzzy: bool = False
+
+    @property
+    def reference(self):
+        """(app_label, model_name, pk, field), all strings, from the id."""
+        return tuple(self.unit_id.split("."))
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    file_format: str
+    language: str
+    units: tuple[ImportUnit, ...]
+
+
+def decode(raw):
+    """The file's text; only UTF-8 (with or without a byte order mark) is accepted."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ExchangeError(
+            _(
+                "The file is not valid UTF-8 text (invalid byte at position %(position)d). "
+                "Save it as UTF-8 and try again."
+            )
+            % {"position": error.start}
+        ) from error
+    if "\x00" in text:
+        raise ExchangeError(
+            _("The file contains NUL characters: it is not UTF-8 text (perhaps UTF-16?).")
+        )
+    return text.removeprefix(_UTF8_BOM)
+
+
+def detect_format(text):
+    """XLIFF is XML and so starts with `<`; a PO file never does."""
+    return XLIFF if text.lstrip().startswith("<") else PO
+
+
+def parse(text):
+    """Check a whole file and read its units; raises ExchangeError with one clear message."""
+    if not text.strip():
+        raise ExchangeError(_("The file is empty."))
+    file_format = detect_format(text)
+    reader = _read_xliff if file_format == XLIFF else _read_po
+    language, units = reader(text)
+    language = _file_language(language, file_format)
+    _check_ids(units)
+    return ParsedFile(file_format=file_format, language=language, units=tuple(units))
+
+
+def read(raw):
+    """decode() then parse(): the bytes of an uploaded or exported file to a ParsedFile."""
+    return parse(decode(raw))
+
+
+def _fingerprints(notes):
+    found = {}
+    for key, value in _FINGERPRINT_LINE.findall(notes or ""):
+        found.setdefault(key, value.lower())
+    return found.get(SOURCE_FINGERPRINT), found.get(TARGET_FINGERPRINT)
+
+
+def _read_xliff(text):
+    _refuse_unsafe_xml(text)
+    _parse_xml_root(text)
+    try:
+        store = xliff.xlifffile.parsestring(text.encode("utf-8"))
+        language, source_language = store.gettargetlanguage(), store.getsourcelanguage()
+    except Exception as error:  # the toolkit raises many kinds of exception on bad input
+        message = _("The file is not a valid XLIFF 1.x file.")
+        raise ExchangeError(f"{message} {error}".strip()) from error
+    if source_language and _normalize(source_language) != status.source_language():
+        raise ExchangeError(
+            _("The file translates from %(file)s, but the texts here are written in %(source)s.")
+            % {"file": source_language, "source": status.source_language()}
+        )
+    return language, [_xliff_unit(unit, number) for number, unit in enumerate(store.units, 1)]
+
+
+def _refuse_unsafe_xml(text):
+    """Refuse DOCTYPE and ENTITY declarations, and any encoding but UTF-8, before parsing."""
+    declaration = _XML_DECLARATIONS.search(text)
+    if declaration:
+        raise ExchangeError(
+            _(
+                "The file contains a %(declaration)s declaration. XLIFF files never need one, "
+                "and it is refused for safety."
+            )
+            % {"declaration": declaration.group(1).upper()}
+        )
+    encoding = _XML_ENCODING.match(text)
+    if encoding and encoding.group(1).lower() not in _UTF8_NAMES:
+        raise ExchangeError(
+            _("The file declares the encoding %(encoding)s; only UTF-8 is accepted.")
+            % {"encoding": encoding.group(1)}
+        )
+
+
+def _parse_xml_root(text):
+    """Check the file is well-formed XLIFF 1.x, to give a clearer message than the toolkit."""
+    try:
+        root = xml_helpers.parse_xml(text.encode("utf-8"))
+    except etree.XMLSyntaxError as error:
+        raise ExchangeError(
+            _("The file is not well-formed XML: %(error)s") % {"error": error}
+        ) from error
+    namespace, _separator, name = root.tag.rpartition("}")
+    if name != "xliff":
+        raise ExchangeError(_("The file is XML, but not an XLIFF file."))
+    if not namespace.startswith(f"{{{_XLIFF_1_NAMESPACE}"):
+        raise ExchangeError(_("Only XLIFF 1.x files can be imported (version 1.2 or earlier)."))
+
+
+def _xliff_unit(unit, number):
+    source_fingerprint, target_fingerprint = _fingerprints(unit.getnotes())
+    return ImportUnit(
+        unit_id=_required_id(unit.xmlelement.get("id"), number),
+        source=str(unit.source or ""),
+        target=str(unit.target or ""),
+        source_fingerprint=source_fingerprint,
+        target_fingerprint=target_fingerprint,
+    )
+
+
+def _read_po(text):
+    try:
+        store = pypo.pofile.parsestring(text.encode("utf-8"))
+    except Exception as error:  # the toolkit raises many kinds of exception on bad input
+        raise ExchangeError(
+            _("The file is not a valid PO file: %(error)s") % {"error": error}
+        ) from error
+    header = store.parseheader()
+    charset = _PO_CHARSET.search(header.get("Content-Type", ""))
+    if charset and charset.group(1).lower() not in _UTF8_NAMES:
+        raise ExchangeError(
+            _("The file declares the character set %(charset)s; only UTF-8 is accepted.")
+            % {"charset": charset.group(1)}
+        )
+    entries = [unit for unit in store.units if not unit.isheader() and not unit.isobsolete()]
+    return header.get("Language"), [
+        _po_unit(unit, number) for number, unit in enumerate(entries, 1)
+    ]
+
+
+def _po_unit(unit, number):
+    source_fingerprint, target_fingerprint = _fingerprints(unit.getnotes())
+    return ImportUnit(
+        unit_id=_required_id(unit.getcontext(), number),
+        source=str(unit.source or ""),
+        target=str(unit.target or ""),
+        source_fingerprint=source_fingerprint,
+        target_fingerprint=target_fingerprint,
+        fuzzy=unit.isfuzzy(),
+    )
+
+
+def _required_id(value, number):
+    value = (value or "").strip()
+    if not value:
+        raise ExchangeError(
+            _("Unit %(number)d has no id, so it cannot be matched to a text here.")
+            % {"number": number}
+        )
+    parts = value.split(".")
+    if len(parts) != 4 or not all(parts):
+        raise ExchangeError(
+            _("Unit %(number)d has the id “%(id)s”, which is not of the form app.model.pk.field.")
+            % {"number": number, "id": value}
+        )
+    return value
+
+
+def _check_ids(units):
+    counts = Counter(unit.unit_id for unit in units)
+    duplicates = sorted(unit_id for unit_id, count in counts.items() if count > 1)
+    if duplicates:
+        raise ExchangeError(
+            _("The id “%(id)s” occurs more than once in the file.") % {"id": duplicates[0]}
+        )
+
+
+def _normalize(language):
+    return language.strip().lower().replace("_", "-")
+
+
+def _file_language(language, file_format):
+    if not language:
+        where = "target-language" if file_format == XLIFF else "Language"
+        raise ExchangeError(
+            _("The file does not say which language it is in (no %(where)s).") % {"where": where}
+        )
+    code = _normalize(language)
+    if code not in status.target_languages():
+        raise ExchangeError(
+            _("The file is in %(language)s, which is not a language translated here (%(targets)s).")
+            % {"language": language, "targets": ", ".join(status.target_languages())}
+        )
+    return code
+
+
+def _check_target_language(language):
+    if language not in status.target_languages():
+        raise ValueError(f"{language!r} is not a target language")
+
+
+# --- Importing ------------------------------------------------------------------------------
+
+
+@dataclass
+class Outcome:
+    """What importing one unit does, or would do, and why."""
+
+    unit_id: str
+    kind: str
+    reason: str
+    detail: str = ""
+    obj: Any = None
+    field_name: str = ""
+    old_text: str = ""
+    new_text: str = ""
+    current_source: str = ""
+    exported_source: str = ""
+
+    @property
+    def reason_label(self):
+        return REASON_LABELS[self.reason]
+
+    @property
+    def label(self):
+        if self.obj is None or not self.field_name:
+            return self.unit_id
+        return _label(self.obj, self.field_name)
+
+
+@dataclass
+class ImportReport:
+    file_format: str
+    language: str
+    dry_run: bool
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def counts(self):
+        """{kind: number of units}, for every kind, in OUTCOMES order."""
+        found = Counter(outcome.kind for outcome in self.outcomes)
+        return {kind: found[kind] for kind in OUTCOMES}
+
+    def of_kind(self, kind):
+        return [outcome for outcome in self.outcomes if outcome.kind == kind]
+
+    def summary(self):
+        """The counts in one line, for the command's output and the admin's message."""
+        return (
+            _(
+                "applied: %(applied)d, skipped: %(skipped)d, conflicts: %(conflict)d, "
+                "refused: %(refused)d."
+            )
+            % self.counts()
+        )
+
+
+def import_file(raw, dry_run=False):
+    """Read, check and import the bytes of a file; see import_parsed()."""
+    return import_parsed(read(raw), dry_run=dry_run)
+
+
+def import_parsed(parsed, dry_run=False):
+    """Judge every unit against the database, then save the ones that apply, all or nothing.
+
+    With dry_run nothing is saved; the report says what would happen. The objects are locked
+    while judging, so nobody can change them between the checks and the save.
+    """
+    with transaction.atomic():
+        objects = _load_objects(parsed.units, lock=not dry_run)
+        outcomes = [_judge(unit, objects, parsed.language) for unit in parsed.units]
+        if not dry_run:
+            _save(outcomes, parsed.language)
+    return ImportReport(parsed.file_format, parsed.language, dry_run, outcomes)
+
+
+def _translated_model(app_label, model_name):
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+    return model if model in status.translated_models() else None
+
+
+def _load_objects(units, lock):
+    """{(app_label, model_name, pk string): object} for every unit that names one that exists."""
+    wanted = {}
+    for unit in units:
+        app_label, model_name, pk, _field = unit.reference
+        wanted.setdefault((app_label, model_name), set()).add(pk)
+    objects = {}
+    for (app_label, model_name), pks in wanted.items():
+        model = _translated_model(app_label, model_name)
+        if model is None:
+            continue
+        valid_pks = _valid_pks(model, pks)
+        queryset = model._default_manager.filter(pk__in=valid_pks.values())
+        if lock:
+            queryset = queryset.select_for_update()
+        by_pk = {obj.pk: obj for obj in queryset}
+        for text_pk, pk in valid_pks.items():
+            if pk in by_pk:
+                objects[(app_label, model_name, text_pk)] = by_pk[pk]
+    return objects
+
+
+def _valid_pks(model, pks):
+    """{pk as written in the file: pk as the database wants it}, leaving out impossible ones."""
+    valid = {}
+    for text_pk in pks:
+        try:
+            valid[text_pk] = model._meta.pk.to_python(text_pk)
+        except ValidationError:
+            continue
+    return valid
+
+
+def _judge(unit, objects, language):
+    app_label, model_name, pk, field_name = unit.reference
+    refused = partial(Outcome, unit.unit_id, REFUSED, new_text=unit.target)
+    if _translated_model(app_label, model_name) is None:
+        return refused(UNKNOWN_MODEL)
+    obj = objects.get((app_label, model_name, pk))
+    if obj is None:
+        return refused(UNKNOWN_OBJECT)
+    if field_name not in status.translated_fields(type(obj)):
+        return refused(UNKNOWN_FIELD, obj=obj)
+    current_target = status.text(obj, field_name, language)
+    current_source = status.text(obj, field_name, status.source_language())
+    kind, reason, detail = _verdict(unit, obj, field_name, language, current_target, current_source)
+    return Outcome(
+        unit_id=unit.unit_id,
+        kind=kind,
+        reason=reason,
+        detail=detail,
+        obj=obj,
+        field_name=field_name,
+        old_text=current_target,
+        new_text=unit.target,
+        current_source=current_source,
+        exported_source=unit.source,
+    )
+
+
+def _verdict(unit, obj, field_name, language, current_target, current_source):
+    """(kind, reason, detail) for a unit whose object and field exist.
+
+    Harmless cases come first (nothing would be written), then the two conflicts, which keep
+    what is in the database for a person to decide on, and last the field's own validation.
+    """
+    if not unit.target.strip():
+        return SKIPPED, EMPTY_TARGET, ""
+    if unit.fuzzy:
+        return SKIPPED, FUZZY, ""
+    if unit.target == current_target:
+        return SKIPPED, UNCHANGED, ""
+    if not (unit.source_fingerprint and unit.target_fingerprint):
+        return REFUSED, NO_FINGERPRINTS, ""
+    if unit.source_fingerprint != status.fingerprint(current_source):
+        return CONFLICT, SOURCE_CHANGED, ""
+    if unit.target_fingerprint != status.fingerprint(current_target):
+        return CONFLICT, TRANSLATION_CHANGED, ""
+    problem = _invalid_text(obj, field_name, language, unit.target)
+    if problem:
+        return REFUSED, INVALID_TEXT, problem
+    return APPLIED, NEW_TRANSLATION, ""
+
+
+def _invalid_text(obj, field_name, language, value):
+    """The field's own validation (length and the like), so the database never refuses a save."""
+    model_field = obj._meta.get_field(build_localized_fieldname(field_name, language))
+    try:
+        model_field.clean(value, obj)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    return ""
+
+
+def _save(outcomes, language):
+    """One save per object, naming only the columns that change, so the signals record them."""
+    changes = {}
+    for outcome in outcomes:
+        if outcome.kind != APPLIED:
+            continue
+        column = build_localized_fieldname(outcome.field_name, language)
+        setattr(outcome.obj, column, outcome.new_text)
+        key = (type(outcome.obj), outcome.obj.pk)
+        changes.setdefault(key, (outcome.obj, []))[1].append(column)
+    for obj, columns in changes.values():
+        status.save_translations(obj, columns)

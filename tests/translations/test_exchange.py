@@ -1,0 +1,445 @@
+"""Exchanging translations with outside translators: XLIFF and PO export, checked import."""
+
+import dataclasses
+import re
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils import translation
+from translate.storage import pypo, xliff
+
+from collective.translations import exchange, status
+from collective.translations.exchange_views import MAX_UPLOAD_BYTES, SESSION_KEY
+from collective.translations.models import TranslationBaseline
+from organizations.models import MemberOrganization
+from tests.translations.conftest import change_source
+
+ENGLISH = {"accept-language": "en"}
+NEW_TEXT = "NJR is the Dutch National Youth Council, for and by young people."
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def description_id(obj):
+    return exchange.unit_id(obj, "description")
+
+
+def with_target(content, unit_id, text):
+    """The file as a translator's tool saves it after typing `text` into one unit."""
+    if exchange.detect_format(content.decode()) == exchange.XLIFF:
+        store = xliff.xlifffile.parsestring(content)
+        unit = next(u for u in store.units if u.xmlelement.get("id") == unit_id)
+    else:
+        store = pypo.pofile.parsestring(content)
+        unit = next(u for u in store.units if u.getcontext() == unit_id)
+    unit.target = text
+    return bytes(store)
+
+
+def exported(file_format, only=exchange.ALL, language="en"):
+    return exchange.export_file(language, only, file_format)
+
+
+def edited_export(obj, file_format=exchange.XLIFF, text=NEW_TEXT):
+    return with_target(exported(file_format), description_id(obj), text)
+
+
+def outcome_for(report, unit_id):
+    return next(outcome for outcome in report.outcomes if outcome.unit_id == unit_id)
+
+
+def snapshot():
+    """Every translated text and every baseline, to show that nothing changed at all."""
+    texts = {
+        (model._meta.label, obj.pk, field, code): status.text(obj, field, code)
+        for model in status.translated_models()
+        for obj in model._default_manager.all()
+        for field in status.translated_fields(model)
+        for code in status.language_codes()
+    }
+    baselines = sorted(
+        TranslationBaseline.objects.values_list(
+            "object_id", "field", "language", "source_fingerprint", "updated_at"
+        )
+    )
+    return texts, baselines
+
+
+def run_import(path, *options):
+    out = StringIO()
+    call_command("import_translations", str(path), *options, stdout=out)
+    return out.getvalue()
+
+
+def write(tmp_path, content, name="translations.xlf"):
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+# --- file contents ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("file_format", exchange.FORMATS)
+def test_each_unit_carries_its_id_texts_and_parseable_fingerprints(njr, file_format):
+    parsed = exchange.read(exported(file_format))
+    unit = next(u for u in parsed.units if u.unit_id == description_id(njr))
+    assert unit.unit_id == f"organizations.memberorganization.{njr.pk}.description"
+    assert (unit.source, unit.target) == (njr.description_nl, njr.description_en)
+    assert unit.source_fingerprint == status.fingerprint(njr.description_nl)
+    assert unit.target_fingerprint == status.fingerprint(njr.description_en)
+    assert parsed.language == "en"
+
+
+def test_xliff_uses_trans_unit_id_target_language_and_a_note(njr):
+    content = exported(exchange.XLIFF).decode()
+    assert 'target-language="en"' in content
+    assert f'id="{description_id(njr)}"' in content
+    fingerprint = status.fingerprint(njr.description_nl)
+    assert re.search(rf"<note[^>]*>[^<]*source-fingerprint: {fingerprint}", content)
+
+
+def test_po_uses_msgctxt_language_header_and_an_extracted_comment(njr):
+    content = exported(exchange.PO).decode()
+    assert '"Language: en\\n"' in content
+    assert f'msgctxt "{description_id(njr)}"' in content
+    assert f"#. target-fingerprint: {status.fingerprint(njr.description_en)}" in content
+
+
+def test_fields_without_source_text_are_not_exported(seeded):
+    terre_des_hommes = MemberOrganization.objects.get(slug="terre-des-hommes")
+    assert not status.text(terre_des_hommes, "description", status.source_language())
+    ids = {unit.unit_id for unit in exchange.export_units("en")}
+    assert description_id(terre_des_hommes) not in ids
+    assert exchange.unit_id(terre_des_hommes, "name") in ids
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("file_format", exchange.FORMATS)
+def test_round_trip_export_edit_import_applies_the_translation(njr, tmp_path, file_format):
+    path = tmp_path / f"out.{exchange.FORMAT_EXTENSIONS[file_format]}"
+    call_command("export_translations", "--language", "en", "--format", file_format, "-o", path)
+    path.write_bytes(with_target(path.read_bytes(), description_id(njr), NEW_TEXT))
+
+    output = run_import(path)
+
+    njr.refresh_from_db()
+    assert njr.description_en == NEW_TEXT
+    assert "applied: 1" in output
+
+
+def test_only_missing_exports_just_the_missing_units(njr, tmp_path):
+    njr.description_en = ""
+    njr.save()
+    path = tmp_path / "missing.po"
+    call_command(
+        "export_translations", "--language", "en", "--only", "missing", "--format", "po", "-o", path
+    )
+    units = exchange.read(path.read_bytes()).units
+    assert [unit.unit_id for unit in units] == [description_id(njr)]
+
+
+def test_only_outdated_exports_just_the_outdated_units(outdated_njr):
+    units = exchange.export_units("en", status.OUTDATED)
+    assert [unit.unit_id for unit in units] == [description_id(outdated_njr)]
+
+
+@pytest.mark.parametrize("file_format", exchange.FORMATS)
+def test_an_outdated_unit_tells_the_translator_which_source_it_was_made_from(njr, file_format):
+    old_source = njr.description_nl
+    change_source(njr, "description", "Een nieuwe Nederlandse tekst.")
+    content = exported(file_format, status.OUTDATED)
+    (unit,) = exchange.read(content).units
+    assert old_source[:60] in content.decode()
+    assert unit.source_fingerprint == status.fingerprint("Een nieuwe Nederlandse tekst.")
+
+
+def test_dry_run_reports_what_would_apply_and_changes_nothing(njr, tmp_path):
+    path = write(tmp_path, edited_export(njr))
+    before = snapshot()
+    output = run_import(path, "--dry-run")
+    assert "applied: 1" in output
+    assert "Dry run" in output
+    assert snapshot() == before
+
+
+def test_applied_import_records_the_baseline_so_the_translation_is_not_outdated(outdated_njr):
+    content = with_target(
+        exported(exchange.XLIFF, status.OUTDATED), description_id(outdated_njr), NEW_TEXT
+    )
+    report = exchange.import_file(content)
+    assert report.counts()[exchange.APPLIED] == 1
+    outdated_njr.refresh_from_db()
+    entry = status.status_for(outdated_njr)[("description", "en")]
+    assert entry.state == status.COMPLETE
+    assert entry.baseline.source_fingerprint == status.fingerprint(outdated_njr.description_nl)
+
+
+# --- unit outcomes ----------------------------------------------------------------------------
+
+
+def test_unknown_model_object_and_field_are_refused_while_the_others_apply(njr):
+    real = next(u for u in exchange.export_units("en") if u.unit_id == description_id(njr))
+    units = [
+        dataclasses.replace(real, target=NEW_TEXT),
+        dataclasses.replace(real, unit_id="organizations.memberorganization.999999.description"),
+        dataclasses.replace(real, unit_id=f"organizations.memberorganization.{njr.pk}.slug"),
+        dataclasses.replace(real, unit_id="nosuchapp.nosuchmodel.1.name"),
+    ]
+    report = exchange.import_file(exchange.serialize(units, "en", exchange.PO))
+
+    reasons = {outcome.unit_id: (outcome.kind, outcome.reason) for outcome in report.outcomes}
+    assert reasons == {
+        description_id(njr): (exchange.APPLIED, exchange.NEW_TRANSLATION),
+        units[1].unit_id: (exchange.REFUSED, exchange.UNKNOWN_OBJECT),
+        units[2].unit_id: (exchange.REFUSED, exchange.UNKNOWN_FIELD),
+        units[3].unit_id: (exchange.REFUSED, exchange.UNKNOWN_MODEL),
+    }
+    njr.refresh_from_db()
+    assert njr.description_en == NEW_TEXT
+
+
+def test_refused_units_are_listed_with_the_reason_by_the_command(njr, tmp_path):
+    real = next(u for u in exchange.export_units("en") if u.unit_id == description_id(njr))
+    missing = dataclasses.replace(
+        real, unit_id="organizations.memberorganization.999999.description", target="x"
+    )
+    path = write(tmp_path, exchange.serialize([missing], "en", exchange.XLIFF))
+    output = run_import(path)
+    assert "refused: 1" in output
+    assert f"{missing.unit_id}: unknown object" in output
+
+
+def test_source_changed_since_export_is_a_conflict_and_not_applied(njr):
+    content = edited_export(njr, exchange.PO)
+    english_before = njr.description_en
+    change_source(njr, "description", "Een nieuwe Nederlandse tekst.")
+
+    report = exchange.import_file(content)
+
+    outcome = outcome_for(report, description_id(njr))
+    assert (outcome.kind, outcome.reason) == (exchange.CONFLICT, exchange.SOURCE_CHANGED)
+    assert outcome.current_source == "Een nieuwe Nederlandse tekst."
+    njr.refresh_from_db()
+    assert njr.description_en == english_before
+
+
+def test_translation_edited_after_export_is_a_conflict_and_not_applied(njr):
+    content = edited_export(njr, exchange.XLIFF)
+    njr.description_en = "Edited in the admin after the export."
+    njr.save()
+
+    report = exchange.import_file(content)
+
+    outcome = outcome_for(report, description_id(njr))
+    assert (outcome.kind, outcome.reason) == (exchange.CONFLICT, exchange.TRANSLATION_CHANGED)
+    njr.refresh_from_db()
+    assert njr.description_en == "Edited in the admin after the export."
+
+
+def test_a_translation_equal_to_the_current_one_is_skipped_as_unchanged(njr):
+    report = exchange.import_file(exported(exchange.XLIFF))
+    assert report.counts()[exchange.APPLIED] == 0
+    assert outcome_for(report, description_id(njr)).reason == exchange.UNCHANGED
+
+
+def test_an_empty_target_is_skipped_and_keeps_the_current_translation(njr):
+    english = njr.description_en
+    report = exchange.import_file(edited_export(njr, exchange.PO, text=""))
+    assert outcome_for(report, description_id(njr)).reason == exchange.EMPTY_TARGET
+    njr.refresh_from_db()
+    assert njr.description_en == english
+
+
+def test_a_fuzzy_po_entry_is_skipped(njr):
+    store = pypo.pofile.parsestring(edited_export(njr, exchange.PO))
+    next(u for u in store.units if u.getcontext() == description_id(njr)).markfuzzy()
+    report = exchange.import_file(bytes(store))
+    assert outcome_for(report, description_id(njr)).reason == exchange.FUZZY
+
+
+def test_a_text_too_long_for_its_field_is_refused(njr):
+    name_id = exchange.unit_id(njr, "name")
+    content = with_target(exported(exchange.XLIFF), name_id, "N" * 201)
+    report = exchange.import_file(content)
+    assert outcome_for(report, name_id).reason == exchange.INVALID_TEXT
+
+
+# --- malformed files --------------------------------------------------------------------------
+
+
+def truncated_xml(njr):
+    return edited_export(njr, exchange.XLIFF)[:-40]
+
+
+def po_with_garbage(njr):
+    return edited_export(njr, exchange.PO) + b"\nthis line is not PO syntax\n"
+
+
+def xml_with_entities(njr):
+    content = edited_export(njr, exchange.XLIFF)
+    bomb = b'<!DOCTYPE xliff [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+    return content.replace(b"?>", b"?>" + bomb, 1).replace(b"<source>", b"<source>&lol2;", 1)
+
+
+def xml_with_external_doctype(njr):
+    doctype = b'<!DOCTYPE xliff SYSTEM "file:///etc/passwd">'
+    return edited_export(njr, exchange.XLIFF).replace(b"?>", b"?>" + doctype, 1)
+
+
+def invalid_utf8(njr):
+    return edited_export(njr, exchange.XLIFF, text="Caf\u00e9").replace(b"\xc3\xa9", b"\xe9")
+
+
+def wrong_language(njr):
+    return edited_export(njr, exchange.XLIFF).replace(
+        b'target-language="en"', b'target-language="nl"'
+    )
+
+
+def po_without_ids(njr):
+    content = edited_export(njr, exchange.PO)
+    return re.sub(rb'msgctxt "[^"]*"\n', b"", content)
+
+
+MALFORMED = {
+    "malformed XML": (truncated_xml, "not well-formed XML"),
+    "PO with garbage": (po_with_garbage, "not a valid PO file"),
+    "XML with DOCTYPE and ENTITY": (xml_with_entities, "DOCTYPE declaration"),
+    "XML with external DOCTYPE": (xml_with_external_doctype, "DOCTYPE declaration"),
+    "invalid UTF-8": (invalid_utf8, "not valid UTF-8"),
+    "language that is not a target": (wrong_language, "not a language translated here"),
+    "PO without ids": (po_without_ids, "has no id"),
+}
+
+
+@pytest.mark.parametrize(("make", "message"), MALFORMED.values(), ids=MALFORMED.keys())
+def test_malformed_file_gives_one_clear_error_and_changes_nothing(njr, tmp_path, make, message):
+    path = write(tmp_path, make(njr))
+    before = snapshot()
+    with pytest.raises(CommandError, match=message):
+        run_import(path)
+    assert snapshot() == before
+
+
+def test_duplicate_ids_make_the_file_malformed(njr):
+    real = next(u for u in exchange.export_units("en") if u.unit_id == description_id(njr))
+    content = exchange.serialize([real, real], "en", exchange.XLIFF)
+    with translation.override("en"), pytest.raises(exchange.ExchangeError, match="more than once"):
+        exchange.read(content)
+
+
+# --- admin ------------------------------------------------------------------------------------
+
+
+EXPORT = {"language": "en", "only": "missing", "format": "xliff"}
+
+
+def test_admin_export_downloads_the_file_for_a_superuser(admin_client, njr):
+    njr.description_en = ""
+    njr.save()
+    response = admin_client.get(reverse("translations:export"), EXPORT)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="kinderrechten-en-missing.xlf"'
+    units = exchange.read(response.content).units
+    assert [unit.unit_id for unit in units] == [description_id(njr)]
+
+
+def test_admin_export_shows_the_form_without_parameters(translator_client, seeded):
+    response = translator_client.get(reverse("translations:export"), headers=ENGLISH)
+    assert response.status_code == 200
+    assert b'name="language"' in response.content
+
+
+def test_admin_export_refuses_an_unknown_language_with_400(admin_client, seeded):
+    response = admin_client.get(reverse("translations:export"), {**EXPORT, "language": "nl"})
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("name", ["export", "import"])
+def test_admin_exchange_is_forbidden_without_the_translate_permission(client, seeded, name):
+    user = User.objects.create_user("medewerker", password="a-long-test-password", is_staff=True)
+    client.force_login(user)
+    response = client.get(reverse(f"translations:{name}"), EXPORT)
+    assert response.status_code == 403
+
+
+def upload(client, content, name="vertaling.xlf"):
+    return client.post(
+        reverse("translations:import"),
+        {"file": SimpleUploadedFile(name, content)},
+        headers=ENGLISH,
+    )
+
+
+def apply(client, digest):
+    return client.post(
+        reverse("translations:import"), {"apply": "1", "digest": digest}, headers=ENGLISH
+    )
+
+
+def test_admin_import_preview_changes_nothing_until_apply(admin_client, njr):
+    before = snapshot()
+    response = upload(admin_client, edited_export(njr))
+    assert response.status_code == 200
+    assert response.context["report"].counts()[exchange.APPLIED] == 1
+    assert NEW_TEXT in response.content.decode()
+    assert b'name="apply"' in response.content
+    assert snapshot() == before
+
+
+def test_admin_apply_changes_the_texts_and_reports_the_counts(admin_client, njr):
+    preview = upload(admin_client, edited_export(njr, exchange.PO), name="vertaling.po")
+    response = apply(admin_client, preview.context["digest"])
+    assert response.status_code == 302
+    njr.refresh_from_db()
+    assert njr.description_en == NEW_TEXT
+    assert SESSION_KEY not in admin_client.session
+    page = admin_client.get(response.url, headers=ENGLISH)
+    assert "applied: 1" in page.content.decode()
+
+
+def test_admin_apply_checks_again_against_the_database(admin_client, njr):
+    preview = upload(admin_client, edited_export(njr))
+    njr.description_en = "Edited between preview and apply."
+    njr.save()
+    response = apply(admin_client, preview.context["digest"])
+    assert response.status_code == 302
+    njr.refresh_from_db()
+    assert njr.description_en == "Edited between preview and apply."
+    page = admin_client.get(response.url, headers=ENGLISH)
+    assert "conflicts: 1" in page.content.decode()
+
+
+def test_admin_apply_refuses_a_preview_that_is_not_in_the_session(admin_client, njr):
+    upload(admin_client, edited_export(njr))
+    before = snapshot()
+    response = apply(admin_client, "0" * 64)
+    assert response.status_code == 400
+    assert b"Upload again" in response.content
+    assert snapshot() == before
+
+
+def test_admin_refuses_an_oversize_upload_with_a_message(admin_client, seeded):
+    response = upload(admin_client, b" " * (MAX_UPLOAD_BYTES + 1))
+    assert response.status_code == 400
+    assert "at most 2.0\xa0MB" in response.content.decode()
+
+
+@pytest.mark.parametrize(("make", "message"), MALFORMED.values(), ids=MALFORMED.keys())
+def test_admin_malformed_upload_shows_the_form_again_with_the_message(
+    admin_client, njr, make, message
+):
+    before = snapshot()
+    response = upload(admin_client, make(njr))
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert b'type="file"' in response.content
+    assert snapshot() == before
