@@ -48,8 +48,9 @@ def translated_models():
 
 
 def translated_fields(model):
-    """Names of the model's translated fields, in declaration order."""
-    return tuple(translator.get_options_for_model(model).all_fields)
+    """Names of the model's translated fields, in the order the model declares them."""
+    names = translator.get_options_for_model(model).all_fields
+    return tuple(sorted(names, key=lambda name: model._meta.get_field(name).creation_counter))
 
 
 def text(obj, field, language):
@@ -157,6 +158,25 @@ def counts(model):
         for key, entry in status.items():
             result[key][entry.state] += 1
     return result
+
+
+def matrix():
+    """[(model, field, {language: {state: count}})] over every translated model and field."""
+    rows = []
+    for model in translated_models():
+        model_counts = counts(model)
+        rows += [
+            (model, field, {code: dict(model_counts[(field, code)]) for code in language_codes()})
+            for field in translated_fields(model)
+        ]
+    return rows
+
+
+def completion(matrix_rows, language):
+    """(complete, total, percent) of the translated field values in a language."""
+    done = sum(by_language[language].get(COMPLETE, 0) for *_, by_language in matrix_rows)
+    total = sum(sum(by_language[language].values()) for *_, by_language in matrix_rows)
+    return done, total, round(100 * done / total) if total else 100
 
 
 def save_translations(obj, columns):

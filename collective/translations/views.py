@@ -37,60 +37,47 @@ class OverviewView(TranslatorAccessMixin, TemplateView):
     template_name = "translations/overview.html"
 
     def get_context_data(self, **kwargs):
-        languages = status.language_codes()
-        rows = [row for model in status.translated_models() for row in self._rows(model)]
+        rows = status.matrix()
         return super().get_context_data(
             title=_("Translations"),
-            languages=languages,
-            rows=rows,
-            progress=[self._progress(code, rows) for code in languages],
+            languages=status.language_codes(),
+            rows=[self._row(model, field, by_language) for model, field, by_language in rows],
+            progress=[self._progress(code, rows) for code in status.language_codes()],
             **kwargs,
         )
 
-    def _rows(self, model):
-        """One row per translated field of model, with a cell of counts per language."""
-        model_counts = status.counts(model)
+    def _row(self, model, field, by_language):
         opts = model._meta
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
-        return [
-            {
-                "model": opts.verbose_name_plural,
-                "field": self._label(model, field),
-                "cells": [
-                    self._cell(changelist, field, code, model_counts[(field, code)])
-                    for code in status.language_codes()
-                ],
-            }
-            for field in status.translated_fields(model)
-        ]
+        return {
+            "model": opts.verbose_name_plural,
+            "field": opts.get_field(field).verbose_name,
+            "cells": [
+                self._cell(changelist, field, code, by_state)
+                for code, by_state in by_language.items()
+            ],
+        }
 
     @staticmethod
     def _progress(code, rows):
-        index = status.language_codes().index(code)
-        cells = [row["cells"][index] for row in rows]
-        done, total = sum(c["complete"] for c in cells), sum(c["total"] for c in cells)
+        done, total, percent = status.completion(rows, code)
         return {
             "code": code,
             "name": get_language_info(code)["name_translated"],
             "complete": done,
             "total": total,
-            "percent": round(100 * done / total) if total else 100,
+            "percent": percent,
         }
-
-    @staticmethod
-    def _label(model, field):
-        return model._meta.get_field(field).verbose_name
 
     @staticmethod
     def _cell(changelist, field, code, by_state):
         return {
-            "complete": by_state[status.COMPLETE],
-            "total": sum(by_state.values()),
+            "complete": by_state.get(status.COMPLETE, 0),
             "states": [
                 {
                     "state": state,
                     "label": status.STATE_LABELS[state],
-                    "count": by_state[state],
+                    "count": by_state.get(state, 0),
                     "url": f"{changelist}?translation={code}.{state}.{field}",
                 }
                 for state in status.states_for(code)

@@ -57,3 +57,39 @@ def test_translator_view_works_with_the_keyboard_alone(staff_page, site, outdate
     assert (
         outdated_njr.description_en == "NJR is the youth network of the Netherlands, also overseas."
     )
+
+
+def test_translator_fills_a_missing_english_text_that_the_public_page_then_shows(
+    browser, site, django_user_model
+):
+    from django.contrib.auth.models import Group
+
+    from collective.translations import roles
+
+    MemberOrganization.objects.filter(slug="njr").update(description_en="")
+    translator = django_user_model.objects.create_user("vertaler", password=PASSWORD, is_staff=True)
+    translator.groups.add(Group.objects.get(name=roles.TRANSLATORS))
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    page.goto(f"{site}/admin/login/")
+    page.get_by_label("Gebruikersnaam").fill("vertaler")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+
+    page.get_by_role("link", name="Vertalingen", exact=True).first.click()
+    expect(page.get_by_role("heading", name="Voortgang per taal")).to_be_visible()
+    description_row = (
+        page.get_by_role("row").filter(has_text="Lidorganisaties").filter(has_text="Beschrijving")
+    )
+    description_row.get_by_role("cell").nth(2).get_by_role("link", name="2 ontbreekt").click()
+    page.get_by_role("link", name="NJR", exact=True).click()
+    page.get_by_role("link", name="Vertalen naar EN").click()
+
+    page.get_by_label("Vertaling (EN)").fill("NJR is the youth network of the Netherlands.")
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+    expect(page.get_by_text("De vertaling is opgeslagen.")).to_be_visible()
+
+    page.goto(f"{site}/en/members/njr/")
+    expect(page.get_by_text("NJR is the youth network of the Netherlands.")).to_be_visible()
+    expect(page.get_by_text("not yet available in English")).to_have_count(0)
+    context.close()

@@ -143,3 +143,22 @@ def test_list_reads_translation_states_without_a_query_per_row(
     with django_assert_max_num_queries(8):
         response = admin_client.get(reverse(CHANGELIST))
     assert len(response.context["cl"].result_list) == 6
+
+
+def test_translator_cannot_publish_through_the_list_editable_columns(translator_client, njr):
+    njr.is_published = False
+    njr.save()
+    response = translator_client.post(
+        reverse(CHANGELIST),
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": str(njr.pk),
+            "form-0-is_published": "on",
+            "form-0-position": "1",
+            "_save": "Opslaan",
+        },
+    )
+    assert response.status_code == 403
+    njr.refresh_from_db()
+    assert (njr.is_published, njr.position) == (False, 30)

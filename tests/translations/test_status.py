@@ -1,4 +1,7 @@
+import io
+
 import pytest
+from django.core.management import CommandError, call_command
 
 from collective.models import Collective
 from collective.translations import status
@@ -96,3 +99,23 @@ def test_work_queue_lists_objects_with_work_in_model_order(outdated_njr):
 )
 def test_word_diff_marks_deleted_and_inserted_words(old, new, expected):
     assert word_diff(old, new) == expected
+
+
+def test_translated_fields_follow_the_model_declaration_order():
+    assert status.translated_fields(Collective) == ("name", "page_title", "intro", "body")
+
+
+def test_translation_status_command_prints_the_matrix_and_completion(outdated_njr):
+    out = io.StringIO()
+    call_command("translation_status", "--language", "en", stdout=out)
+    lines = out.getvalue().splitlines()
+    description = next(
+        line for line in lines if "memberorganization" in line and "description" in line
+    )
+    assert "[en] 4 complete, 1 missing, 1 outdated" in description
+    assert lines[-1] == "en: 89% complete (17 of 19 fields)"
+
+
+def test_translation_status_command_refuses_an_unknown_language(db):
+    with pytest.raises(CommandError, match="Unknown language"):
+        call_command("translation_status", "--language", "xx")
