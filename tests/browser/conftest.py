@@ -24,15 +24,11 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Mark the browser tests and run them last, after every test that uses the plain `db`.
+    """Run the browser tests last, after every test that uses the plain `db` fixture.
 
     The live server stays up for the rest of the session once started; database tests after it
     leave PostgreSQL with a connection that blocks dropping the test database.
     """
-    here = Path(__file__).parent
-    for item in items:
-        if Path(item.fspath).is_relative_to(here):
-            item.add_marker(pytest.mark.browser)
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 

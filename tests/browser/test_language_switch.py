@@ -1,4 +1,7 @@
+import pytest
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
 
 
 def test_switcher_takes_the_visitor_to_the_same_page_in_the_other_language(page, site):

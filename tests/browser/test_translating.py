@@ -3,6 +3,8 @@ from playwright.sync_api import expect
 
 from organizations.models import MemberOrganization
 
+pytestmark = pytest.mark.browser
+
 PASSWORD = "a-long-browser-test-password"
 
 
