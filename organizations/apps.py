@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class OrganizationsConfig(AppConfig):
     name = "organizations"
     verbose_name = _("Organizations")
+
+    def ready(self):
+        """Keep logo files in step with member organizations and the advisory body."""
+        from django.db.models.signals import post_delete, post_save, pre_save
+
+        from . import signals
+
+        receivers = [
+            (pre_save, signals.prepare_logo_change),
+            (post_save, signals.apply_logo_change),
+            (post_delete, signals.delete_logo_with_organization),
+        ]
+        for model in signals.LOGO_MODELS:
+            for signal, receiver in receivers:
+                signal.connect(
+                    receiver,
+                    sender=model,
+                    dispatch_uid=f"{receiver.__name__}:{model._meta.label_lower}",
+                )

@@ -1,35 +1,128 @@
-"""Logo validation: a logo must be a real raster image of a sane size.
+"""Logos: the rules an upload must meet, cleaning what is stored, and the renditions served.
 
-Pillow decodes the whole upload, so a renamed text file, a truncated image or a
-decompression bomb is refused with a clear message before anything is stored.
+The rules live here once. They are checked from the cheapest to the dearest: the byte size
+and an SVG sniff before Pillow sees the file, then the header (format, pixel count, sides)
+before any pixel is decoded, so a 10 MB file, an SVG or a decompression bomb costs next to
+nothing to refuse and each gets a message that says what is wrong.
+
+A logo that passes is stored re-encoded, upright and without metadata (EXIF can carry GPS
+positions and camera serial numbers), and gets small WebP and PNG renditions for a display
+box of 128 CSS pixels, so pages never send the full upload. Rendition names and sizes follow
+from the original's name and stored size alone, so rendering a page opens no image.
 """
 
+import hashlib
+import io
+from functools import cache as memoize
+from pathlib import PurePosixPath
+
+from django import forms
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
+from PIL import Image, ImageCms, ImageOps
 
 ALLOWED_FORMATS = {"PNG", "JPEG", "WEBP"}
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 MIN_SIDE = 200
 
+# The extensions a stored original may have per format; the first is used when the upload's
+# own extension does not match its content.
+EXTENSIONS = {"PNG": (".png",), "JPEG": (".jpg", ".jpeg"), "WEBP": (".webp",)}
+ACCEPTED_TYPES = "image/png,image/jpeg,image/webp"
+
+# An SVG declares itself in its first bytes, after an optional XML declaration or comment.
+SVG_SNIFF_BYTES = 4096
+SVG_EXTENSIONS = (".svg", ".svgz")
+
 TOO_MANY_PIXELS = _("The logo has more than 40 megapixels; make it smaller.")
+SVG_REFUSED = _("SVG logos are not accepted; upload PNG, JPEG or WebP.")
+NOT_AN_IMAGE = _("This file is not a readable image.")
+
+# Renditions: the longest side fits a box of BOX_CSS_PIXELS, at each density.
+BOX_CSS_PIXELS = 128
+DENSITIES = (1, 2)
+RENDITION_FORMATS = {"webp": "WEBP", "png": "PNG"}
+# Written in this order; the last one stands for all (see renditions_available).
+RENDITIONS = tuple((extension, density) for extension in RENDITION_FORMATS for density in DENSITIES)
+
+ORIGINAL_OPTIONS = {"PNG": {}, "JPEG": {"quality": 90, "optimize": True}, "WEBP": {"quality": 90}}
+RENDITION_OPTIONS = {"PNG": {"optimize": True}, "WEBP": {"quality": 90}}
+
+# How long the answer "are this logo's renditions stored?" is remembered. Writing and deleting
+# renditions update the answer; "missing" is kept short so that other processes pick up
+# renditions built by `regenerate_logo_renditions` soon.
+AVAILABLE_SECONDS = 24 * 60 * 60
+MISSING_SECONDS = 5 * 60
+
+
+# Rules ---------------------------------------------------------------------------------------
 
 
 def validate_logo(file):
+    """The model field's validator: refuse anything that breaks a rule, with its own message."""
     # A file already stored was checked when it was uploaded.
     if getattr(file, "_committed", False):
         return
+    read_upload(file)
+
+
+def read_upload(file):
+    """The uploaded logo, decoded, once every rule has passed; ValidationError otherwise."""
+    _check_before_opening(file)
+    return _decode(file)
+
+
+def _check_before_opening(file):
+    """The rules that need no image decoder: they run first, so Pillow never sees a bad file."""
     if file.size > MAX_BYTES:
         raise ValidationError(
             _("The logo is %(size)s; the limit is %(limit)s."),
             code="too_large",
             params={"size": filesizeformat(file.size), "limit": filesizeformat(MAX_BYTES)},
         )
-    width, height, image_format = _inspect(file)
-    if image_format not in ALLOWED_FORMATS:
+    if _is_svg(file):
+        raise ValidationError(SVG_REFUSED, code="svg")
+
+
+def _is_svg(file):
+    """SVG by name or by content, so a renamed SVG (which may carry scripts) is named as such."""
+    if (getattr(file, "name", "") or "").lower().endswith(SVG_EXTENSIONS):
+        return True
+    file.seek(0)
+    head = file.read(SVG_SNIFF_BYTES)
+    file.seek(0)
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if text.startswith(b"<svg"):
+        return True
+    return text.startswith((b"<?xml", b"<!doctype", b"<!--")) and b"<svg" in text
+
+
+def _decode(file):
+    """Open the image, check its header against the rules, then decode its pixels."""
+    file.seek(0)
+    try:
+        image = Image.open(file)
+        _check_header(image)
+        image.load()
+        return image
+    except Image.DecompressionBombError as error:
+        raise ValidationError(TOO_MANY_PIXELS, code="too_many_pixels") from error
+    except (OSError, SyntaxError, ValueError) as error:
+        raise ValidationError(NOT_AN_IMAGE, code="invalid_image") from error
+    finally:
+        file.seek(0)
+
+
+def _check_header(image):
+    """Format, pixel count and sides, all known from the header before decoding."""
+    if image.format not in ALLOWED_FORMATS:
         raise ValidationError(_("Upload the logo as PNG, JPEG or WebP."), code="invalid_format")
+    width, height = image.size
     if width * height > MAX_PIXELS:
         raise ValidationError(TOO_MANY_PIXELS, code="too_many_pixels")
     if min(width, height) < MIN_SIDE:
@@ -40,20 +133,175 @@ def validate_logo(file):
         )
 
 
-def _inspect(file):
-    """Width, height and format of the image; the pixels are decoded only when within limits."""
-    file.seek(0)
-    try:
-        with Image.open(file) as image:
-            width, height = image.size
-            if width * height <= MAX_PIXELS:
-                image.load()
-            return width, height, image.format
-    except Image.DecompressionBombError as error:
-        raise ValidationError(TOO_MANY_PIXELS, code="too_many_pixels") from error
-    except (OSError, SyntaxError, ValueError) as error:
-        raise ValidationError(
-            _("This file is not a readable image."), code="invalid_image"
-        ) from error
-    finally:
-        file.seek(0)
+class LogoFormField(forms.ImageField):
+    """A logo upload that says exactly what is wrong with a refused file.
+
+    Django's ImageField reads the whole upload into memory for Pillow before any check and has
+    one message for every failure; this field applies the rules above instead, the byte size
+    first.
+    """
+
+    def to_python(self, data):
+        # FileField's checks only (present, named, not empty), not ImageField's Pillow pass.
+        upload = forms.FileField.to_python(self, data)
+        if upload is None:
+            return None
+        image = read_upload(upload)
+        upload.content_type = Image.MIME[image.format]
+        return upload
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if attrs.get("accept") == "image/*":
+            attrs["accept"] = ACCEPTED_TYPES
+        return attrs
+
+
+# Cleaning and renditions ---------------------------------------------------------------------
+
+
+def clean_upload(field_file):
+    """Swap a not yet stored upload for an upright re-encoding without metadata.
+
+    Returns the renditions, keyed by (extension, density), to be stored by store_renditions
+    once the original's final name is known.
+    """
+    image = read_upload(field_file)
+    image_format = image.format
+    upright = normalized(image)
+    field_file.name = name_for_format(field_file.name, image_format)
+    # Django reads the new width and height from this file, by this name, once it is stored.
+    field_file.file = ContentFile(
+        encode(upright, image_format, ORIGINAL_OPTIONS), name=field_file.name
+    )
+    return build_renditions(upright)
+
+
+def normalized(image):
+    """Upright, in sRGB, and with no metadata but the transparency that drawing needs."""
+    upright = ImageOps.exif_transpose(image)
+    upright = _in_srgb(upright, image.info.get("icc_profile"))
+    transparency = upright.info.get("transparency")
+    upright.info = {} if transparency is None else {"transparency": transparency}
+    return upright
+
+
+def _in_srgb(image, icc_profile):
+    """Convert to sRGB, so dropping the embedded colour profile keeps the colours as they were."""
+    output_mode = "RGB" if image.mode == "CMYK" else image.mode
+    if icc_profile and image.mode in {"RGB", "RGBA", "CMYK"} and "transparency" not in image.info:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc_profile))
+            return ImageCms.profileToProfile(image, source, _srgb(), outputMode=output_mode)
+        except (ImageCms.PyCMSError, OSError):
+            pass  # A broken profile: keep the numbers as they are.
+    return image if output_mode == image.mode else image.convert(output_mode)
+
+
+@memoize
+def _srgb():
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def encode(image, image_format, options):
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **options[image_format])
+    return buffer.getvalue()
+
+
+def name_for_format(name, image_format):
+    """The upload's name with an extension that matches its content ("logo.PNG" → "logo.png")."""
+    path = PurePosixPath(name)
+    extensions = EXTENSIONS[image_format]
+    suffix = path.suffix.lower()
+    return str(path.with_suffix(suffix if suffix in extensions else extensions[0]))
+
+
+def build_renditions(image):
+    """WebP and PNG at each density, keyed by (extension, density), in RENDITIONS order."""
+    base = image.convert("RGBA" if image.has_transparency_data else "RGB")
+    resized = {
+        density: base.resize(
+            rendition_size(*base.size, density), Image.Resampling.LANCZOS, reducing_gap=3.0
+        )
+        for density in DENSITIES
+    }
+    return {
+        (extension, density): encode(
+            resized[density], RENDITION_FORMATS[extension], RENDITION_OPTIONS
+        )
+        for extension, density in RENDITIONS
+    }
+
+
+def rendition_size(width, height, density):
+    """The pixel size of a rendition: the longest side fits the box, never enlarged."""
+    scale = min(1, BOX_CSS_PIXELS * density / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def rendition_name(original_name, extension, density):
+    """Where a rendition is stored: "logos/njr.png" → "logos/renditions/njr.png-256.webp".
+
+    The original's whole file name is kept, so "njr.png" and "njr.jpg" never share renditions.
+    """
+    original = PurePosixPath(original_name)
+    file_name = f"{original.name}-{BOX_CSS_PIXELS * density}.{extension}"
+    return str(original.parent / "renditions" / file_name)
+
+
+def rendition_url(original_name, extension, density):
+    return default_storage.url(rendition_name(original_name, extension, density))
+
+
+def store_renditions(original_name, renditions):
+    """Write renditions under their deterministic names, replacing what was there."""
+    for (extension, density), data in renditions.items():
+        name = rendition_name(original_name, extension, density)
+        # Storage.save never overwrites; it would pick another name.
+        default_storage.delete(name)
+        default_storage.save(name, ContentFile(data))
+    cache.set(_availability_key(original_name), True, AVAILABLE_SECONDS)
+
+
+def rebuild_renditions(organization):
+    """Build the renditions of an already stored logo, e.g. one uploaded before they existed.
+
+    When the upright image's size differs from the row's (an EXIF rotation Django did not
+    apply), the row is corrected, because the page derives the renditions' size from it.
+    """
+    name = organization.logo.name
+    with default_storage.open(name, "rb") as stored:
+        upright = normalized(_decode(stored))
+    store_renditions(name, build_renditions(upright))
+    if upright.size != (organization.logo_width, organization.logo_height):
+        organization.logo_width, organization.logo_height = upright.size
+        type(organization)._default_manager.filter(pk=organization.pk).update(
+            logo_width=upright.size[0], logo_height=upright.size[1]
+        )
+
+
+def delete_logo_files(original_name):
+    """Remove a stored original and every rendition of it."""
+    default_storage.delete(original_name)
+    for extension, density in RENDITIONS:
+        default_storage.delete(rendition_name(original_name, extension, density))
+    cache.delete(_availability_key(original_name))
+
+
+def renditions_available(original_name):
+    """Whether the renditions are stored: asked of the storage once, then remembered."""
+    key = _availability_key(original_name)
+    available = cache.get(key)
+    if available is None:
+        available = default_storage.exists(rendition_name(original_name, *RENDITIONS[-1]))
+        cache.set(key, available, AVAILABLE_SECONDS if available else MISSING_SECONDS)
+    return available
+
+
+def _availability_key(original_name):
+    # The storage's location is part of the key, so two media folders (as in tests) never
+    # share an answer.
+    location = getattr(default_storage, "location", "")
+    digest = hashlib.sha256(f"{location}\0{original_name}".encode()).hexdigest()
+    return f"organizations:logo-renditions:{digest}"

@@ -1,0 +1,410 @@
+"""Logos end to end: uploads through a model form, the files they leave, the tag, the command."""
+
+from types import SimpleNamespace
+from unittest import mock
+
+import pytest
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.db import models
+from django.template import Context, Template
+from django.utils import translation
+from model_bakery import baker
+from PIL import Image
+
+from organizations import images
+from organizations.images import LogoFormField
+from organizations.models import AdvisoryBody, MemberOrganization
+from tests.html import elements
+from tests.organizations.test_images import (
+    BAD_UPLOADS,
+    image_bytes,
+    image_upload,
+    jpeg_with_exif,
+)
+
+
+@pytest.fixture
+def media(settings, tmp_path, db):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def member(member_factory, media):
+    return member_factory(name_nl="Voorbeeld", name_en="Example")
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """Run a block as if its transaction committed at the end."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def member_with_logo(member, on_commit):
+    with on_commit():
+        member.logo = image_upload(size=(1000, 500))
+        member.save()
+    return MemberOrganization.objects.get(pk=member.pk)
+
+
+def stored_files(media):
+    return sorted(str(path.relative_to(media)) for path in media.rglob("*") if path.is_file())
+
+
+def logo_files(name):
+    """A stored original's name and its renditions' names."""
+    return sorted(
+        [name]
+        + [
+            images.rendition_name(name, extension, density)
+            for extension, density in images.RENDITIONS
+        ]
+    )
+
+
+def stored_logo(organization):
+    """The row's logo columns as stored, without Django filling in a missing size on loading."""
+    row = type(organization).objects.values("logo", "logo_width", "logo_height")
+    return tuple(row.get(pk=organization.pk).values())
+
+
+def pixel_size(media, name):
+    with Image.open(media / name) as image:
+        return image.size
+
+
+def photo_upload(size=(300, 200), orientation=6):
+    return SimpleUploadedFile("photo.jpg", jpeg_with_exif(size, orientation))
+
+
+def logo_formfield(field, **kwargs):
+    """What the admin's formfield_overrides does: LogoFormField for every ImageField."""
+    if isinstance(field, models.ImageField):
+        kwargs["form_class"] = LogoFormField
+    return field.formfield(**kwargs)
+
+
+LogoForm = forms.modelform_factory(
+    MemberOrganization, fields=["logo"], formfield_callback=logo_formfield
+)
+
+
+def submit(organization, upload=None, clear=False):
+    """Post the logo form; returns the bound form, which is saved when it was valid."""
+    form = LogoForm(
+        data={"logo-clear": "on"} if clear else {},
+        files={"logo": upload} if upload else {},
+        instance=organization,
+    )
+    if form.is_valid():
+        form.save()
+    return form
+
+
+@pytest.fixture
+def no_file_opened():
+    """Fail the test if anything opens, writes or deletes a file or lets Pillow decode one."""
+    refuse = AssertionError("a file was touched")
+    storage = "django.core.files.storage.FileSystemStorage"
+    with (
+        mock.patch(f"{storage}._open", side_effect=refuse),
+        mock.patch(f"{storage}._save", side_effect=refuse),
+        mock.patch(f"{storage}.delete", side_effect=refuse),
+        mock.patch("PIL.Image.open", side_effect=refuse),
+    ):
+        yield
+
+
+# Uploads --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", BAD_UPLOADS)
+def test_bad_upload_is_refused_with_its_message_and_stores_nothing(member, media, case):
+    make_upload, _code, message = BAD_UPLOADS[case]
+    with translation.override("en"):
+        form = submit(member, make_upload())
+        assert form.errors == {"logo": [message]}
+    member.refresh_from_db()
+    assert not member.logo
+    assert stored_files(media) == []
+
+
+@pytest.mark.parametrize(
+    ("image_format", "name"), [("PNG", "logo.png"), ("JPEG", "logo.jpg"), ("WEBP", "logo.webp")]
+)
+def test_good_upload_is_stored_with_its_renditions(member, media, image_format, name):
+    form = submit(member, image_upload(size=(1000, 500), image_format=image_format, name=name))
+    assert form.errors == {}
+    assert stored_logo(member) == (f"logos/{name}", 1000, 500)
+    assert stored_files(media) == logo_files(f"logos/{name}")
+    with Image.open(media / f"logos/{name}") as original:
+        assert original.format == image_format
+
+
+@pytest.mark.parametrize(
+    ("extension", "density", "size"),
+    [
+        ("webp", 1, (128, 64)),
+        ("webp", 2, (256, 128)),
+        ("png", 1, (128, 64)),
+        ("png", 2, (256, 128)),
+    ],
+)
+def test_renditions_fit_128_css_pixels_at_1x_and_2x(
+    member_with_logo, media, extension, density, size
+):
+    name = images.rendition_name(member_with_logo.logo.name, extension, density)
+    with Image.open(media / name) as rendition:
+        assert (rendition.format.lower(), rendition.size) == (extension, size)
+
+
+def test_upload_named_with_the_wrong_extension_is_stored_under_the_right_one(member, media):
+    submit(member, image_upload(image_format="JPEG", name="logo.png"))
+    member.refresh_from_db()
+    assert member.logo.name == "logos/logo.jpg"
+
+
+def test_stored_original_and_renditions_carry_no_exif(member, media):
+    submit(member, photo_upload())
+    member.refresh_from_db()
+    for name in logo_files(member.logo.name):
+        with Image.open(media / name) as image:
+            assert dict(image.getexif()) == {}, name
+            assert "exif" not in image.info, name
+
+
+def test_exif_orientation_is_applied_before_the_exif_goes(member, media):
+    submit(member, photo_upload(size=(300, 200), orientation=6))
+    assert stored_logo(member) == ("logos/photo.jpg", 200, 300)
+    assert pixel_size(media, "logos/photo.jpg") == (200, 300)
+    assert pixel_size(media, images.rendition_name("logos/photo.jpg", "png", 1)) == (85, 128)
+
+
+def test_advisory_body_gets_renditions_too(media):
+    advisor = baker.make(
+        AdvisoryBody, name_nl="NJi", role_nl="adviseur", logo=image_upload(size=(400, 400))
+    )
+    assert stored_logo(advisor) == ("logos/logo.png", 400, 400)
+    assert stored_files(media) == logo_files(advisor.logo.name)
+    assert pixel_size(media, images.rendition_name(advisor.logo.name, "webp", 2)) == (256, 256)
+
+
+def test_a_logo_stored_directly_gets_renditions(member, media):
+    member.logo.save("direct.png", ContentFile(image_bytes(size=(400, 200))))
+    assert stored_logo(member) == ("logos/direct.png", 400, 200)
+    assert pixel_size(media, images.rendition_name("logos/direct.png", "png", 2)) == (256, 128)
+
+
+def test_an_invalid_file_saved_without_a_form_is_not_stored(member, media):
+    member.logo = SimpleUploadedFile("logo.png", b"not an image")
+    with pytest.raises(ValidationError):
+        member.save()
+    assert stored_files(media) == []
+
+
+# Replacing, clearing, deleting ----------------------------------------------------------------
+
+
+def test_replacing_a_logo_removes_the_old_original_and_renditions(
+    member_with_logo, media, on_commit
+):
+    with on_commit():
+        submit(member_with_logo, image_upload(size=(600, 300), name="new.png"))
+    assert stored_files(media) == logo_files("logos/new.png")
+
+
+def test_old_files_stay_until_the_transaction_commits(
+    member_with_logo, media, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        submit(member_with_logo, image_upload(size=(600, 300), name="new.png"))
+    assert (media / "logos/logo.png").exists()
+    for callback in callbacks:
+        callback()
+    assert not (media / "logos/logo.png").exists()
+
+
+def test_clearing_a_logo_removes_its_files(member_with_logo, media, on_commit):
+    with on_commit():
+        form = submit(member_with_logo, clear=True)
+    assert form.errors == {}
+    member_with_logo.refresh_from_db()
+    assert not member_with_logo.logo
+    assert stored_files(media) == []
+
+
+def test_deleting_an_organization_removes_its_logo_files(member_with_logo, media, on_commit):
+    with on_commit():
+        member_with_logo.delete()
+    assert stored_files(media) == []
+
+
+def test_deleting_an_advisory_body_removes_its_logo_files(media, on_commit):
+    with on_commit():
+        advisor = baker.make(AdvisoryBody, name_nl="NJi", role_nl="adviseur", logo=image_upload())
+        advisor.delete()
+    assert stored_files(media) == []
+
+
+def test_files_another_organization_still_uses_are_kept(member_with_logo, media, on_commit):
+    copy = baker.make(MemberOrganization, name_nl="Kopie", logo=member_with_logo.logo.name)
+    with on_commit():
+        member_with_logo.delete()
+    assert stored_files(media) == logo_files(copy.logo.name)
+
+
+def test_saving_without_touching_the_logo_opens_no_file(
+    member_with_logo, no_file_opened, django_capture_on_commit_callbacks
+):
+    member = MemberOrganization.objects.get(pk=member_with_logo.pk)
+    with django_capture_on_commit_callbacks() as callbacks:
+        member.name_nl = "Nieuwe naam"
+        member.save()
+        member.save(update_fields=["position"])
+    assert callbacks == []
+
+
+# The tag --------------------------------------------------------------------------------------
+
+
+def render_logo(organization, language="nl"):
+    with translation.override(language):
+        html = Template("{% include 'organizations/_logo.html' %}").render(
+            Context({"organization": organization})
+        )
+    return SimpleNamespace(content=html.encode())
+
+
+def only(found):
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_tag_renders_a_picture_of_webp_and_png_renditions(member_with_logo):
+    page = render_logo(member_with_logo)
+    source = only(elements(page, "source"))
+    img = only(elements(page, "img"))
+    assert len(elements(page, "picture")) == 1
+    assert source == {
+        "type": "image/webp",
+        "srcset": "/media/logos/renditions/logo.png-128.webp 1x, "
+        "/media/logos/renditions/logo.png-256.webp 2x",
+    }
+    assert img == {
+        "src": "/media/logos/renditions/logo.png-128.png",
+        "srcset": "/media/logos/renditions/logo.png-128.png 1x, "
+        "/media/logos/renditions/logo.png-256.png 2x",
+        "width": "128",
+        "height": "64",
+        "alt": "Logo van Voorbeeld",
+        "loading": "lazy",
+        "decoding": "async",
+        "class": "logo",
+    }
+
+
+def test_alt_text_is_in_the_pages_language(member_with_logo):
+    img = only(elements(render_logo(member_with_logo, "en"), "img"))
+    assert img["alt"] == "Logo of Example"
+
+
+def test_alt_text_falls_back_to_the_dutch_name(member_with_logo):
+    MemberOrganization.objects.filter(pk=member_with_logo.pk).update(name_en="")
+    member = MemberOrganization.objects.get(pk=member_with_logo.pk)
+    assert only(elements(render_logo(member, "en"), "img"))["alt"] == "Logo of Voorbeeld"
+
+
+def test_alt_text_is_escaped(member_with_logo):
+    member_with_logo.name_nl = 'A "quoted" <name>'
+    html = render_logo(member_with_logo).content.decode()
+    assert 'alt="Logo van A &quot;quoted&quot; &lt;name&gt;"' in html
+
+
+def test_without_a_logo_the_tag_renders_the_placeholder(member):
+    assert render_logo(member).content.decode() == (
+        '<span class="logo logo--placeholder" aria-hidden="true">Voo</span>\n'
+    )
+
+
+def test_rendering_opens_no_image(member_with_logo, no_file_opened):
+    assert elements(render_logo(member_with_logo), "picture")
+
+
+def test_logo_without_renditions_is_shown_as_its_original(member, media):
+    legacy_logo(member, media)
+    page = render_logo(member)
+    assert elements(page, "picture") == []
+    assert only(elements(page, "img")) == {
+        "src": "/media/logos/old.png",
+        "width": "300",
+        "height": "200",
+        "alt": "Logo van Voorbeeld",
+        "loading": "lazy",
+        "decoding": "async",
+        "class": "logo",
+    }
+
+
+def test_pages_show_the_picture(client, seeded, media, on_commit):
+    njr = MemberOrganization.objects.get(slug="njr")
+    with on_commit():
+        njr.logo = image_upload(size=(400, 400), name="njr.png")
+        njr.save()
+    for url in ["/nl/wie-zijn-wij/", njr.get_absolute_url()]:
+        response = client.get(url)
+        assert elements(response, "img", alt="Logo van NJR", width="128", height="128"), url
+        assert elements(response, "source", type="image/webp"), url
+
+
+# The command ----------------------------------------------------------------------------------
+
+
+def legacy_logo(organization, media, name="old.png", data=None):
+    """A logo stored before renditions existed: the file and the row, no renditions."""
+    (media / "logos").mkdir(exist_ok=True)
+    (media / "logos" / name).write_bytes(data or image_bytes(size=(300, 200)))
+    type(organization).objects.filter(pk=organization.pk).update(
+        logo=f"logos/{name}", logo_width=300, logo_height=200
+    )
+    organization.refresh_from_db()
+    return organization
+
+
+def test_command_builds_missing_renditions(member, media):
+    legacy_logo(member, media)
+    assert elements(render_logo(member), "picture") == []
+    call_command("regenerate_logo_renditions", stdout=mock.Mock(), stderr=mock.Mock())
+    assert stored_files(media) == logo_files("logos/old.png")
+    assert only(elements(render_logo(member), "img"))["width"] == "128"
+
+
+def test_command_rebuilds_existing_renditions_in_place(member_with_logo, media):
+    before = stored_files(media)
+    (media / images.rendition_name(member_with_logo.logo.name, "png", 1)).unlink()
+    call_command("regenerate_logo_renditions", stdout=mock.Mock())
+    assert stored_files(media) == before
+
+
+def test_command_corrects_the_size_of_a_sideways_legacy_photo(member, media):
+    legacy_logo(member, media, name="photo.jpg", data=jpeg_with_exif((300, 200), orientation=6))
+    call_command("regenerate_logo_renditions", stdout=mock.Mock())
+    assert stored_logo(member) == ("logos/photo.jpg", 200, 300)
+    assert pixel_size(media, images.rendition_name("logos/photo.jpg", "png", 1)) == (85, 128)
+
+
+def test_command_reports_a_missing_original_and_goes_on(member_factory, media):
+    missing = member_factory(slug="missing")
+    MemberOrganization.objects.filter(pk=missing.pk).update(
+        logo="logos/gone.png", logo_width=300, logo_height=200
+    )
+    present = legacy_logo(member_factory(slug="present"), media)
+    stderr = mock.Mock()
+    with pytest.raises(CommandError, match="1 logos could not be rebuilt"):
+        call_command("regenerate_logo_renditions", stdout=mock.Mock(), stderr=stderr)
+    assert "logos/gone.png" in str(stderr.write.call_args_list)
+    assert (media / images.rendition_name(present.logo.name, "webp", 1)).exists()
