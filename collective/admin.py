@@ -1,14 +1,19 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
+from simple_history.admin import SimpleHistoryAdmin
 
+from .editing.admin import EditingAdminMixin
+from .editing.attention import member_count_warning
 from .models import Collective
 from .translations.admin import TranslationStateAdminMixin
 
 
 @admin.register(Collective)
-class CollectiveAdmin(TranslationStateAdminMixin, TabbedTranslationAdmin):
+class CollectiveAdmin(
+    EditingAdminMixin, TranslationStateAdminMixin, SimpleHistoryAdmin, TabbedTranslationAdmin
+):
     """The collective is one object: its list view opens it, and a second is never offered."""
 
     fieldsets = [
@@ -27,3 +32,10 @@ class CollectiveAdmin(TranslationStateAdminMixin, TabbedTranslationAdmin):
         if collective is None:
             return redirect("admin:collective_collective_add")
         return redirect("admin:collective_collective_change", collective.pk)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        collective = Collective.load()
+        warning = member_count_warning(collective) if collective else None
+        if warning and request.method == "GET":
+            messages.warning(request, warning)
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -21,6 +21,7 @@ collective_patterns = (
 urlpatterns = [
     path("", views.language_redirect, name="language-redirect"),
     path("admin/translations/", include("collective.translations.urls")),
+    path("admin/preview/", include("collective.editing.urls")),
     path("admin/", admin.site.urls),
 ]
 

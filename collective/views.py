@@ -16,6 +16,16 @@ def language_redirect(request):
         return redirect("collective:who-are-we")
 
 
+def who_are_we_context(collective):
+    """What the "Who are we" page shows, shared by the public view and the staff preview."""
+    return {
+        "collective": collective,
+        "members": MemberOrganization.objects.current(),
+        "former_members": MemberOrganization.objects.former(),
+        "advisory_bodies": AdvisoryBody.objects.published(),
+    }
+
+
 class WhoAreWeView(TemplateView):
     template_name = "collective/who_are_we.html"
 
@@ -23,9 +33,4 @@ class WhoAreWeView(TemplateView):
         collective = Collective.load()
         if collective is None:
             raise Http404("No content has been entered yet.")
-        return super().get_context_data(
-            collective=collective,
-            members=MemberOrganization.objects.published(),
-            advisory_bodies=AdvisoryBody.objects.published(),
-            **kwargs,
-        )
+        return super().get_context_data(**who_are_we_context(collective), **kwargs)

@@ -1,39 +1,130 @@
-from django.contrib import admin
+from adminsortable2.admin import SortableAdminMixin
+from django.contrib import admin, messages
 from django.db import models
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import get_translation_fields
+from simple_history.admin import SimpleHistoryAdmin
 
+from collective.editing.admin import EditingAdminMixin
 from collective.translations.admin import TranslationStateAdminMixin, TranslationStateFilter
 
+from . import ordering
+from .images import LogoFormField
 from .models import AdvisoryBody, MemberOrganization
 
 
-def organization_fieldsets(*main_fields):
+def organization_fieldsets(*main_fields, extra=()):
     return [
         (None, {"fields": main_fields}),
         (_("Logo and website"), {"fields": ["logo", "website"]}),
-        (_("Publication"), {"fields": ["is_published", "position"]}),
+        *extra,
+        (_("Publication"), {"fields": ["is_published"]}),
         (_("Advanced"), {"fields": ["slug"], "classes": ["collapse"]}),
     ]
 
 
-class OrganizationAdmin(TranslationStateAdminMixin, TabbedTranslationAdmin):
-    """What the admins of member organizations and advisory bodies share."""
+class OrganizationAdmin(
+    SortableAdminMixin,
+    EditingAdminMixin,
+    TranslationStateAdminMixin,
+    SimpleHistoryAdmin,
+    TabbedTranslationAdmin,
+):
+    """What the admins of member organizations and advisory bodies share.
 
-    list_display = ["name", "is_published", "position", "translation_state"]
-    list_editable = ["is_published", "position"]
-    list_filter = ["is_published", TranslationStateFilter]
+    Editors reorder by dragging a row's handle, or with the keyboard through the up and down
+    buttons; both save each moved row, so the order's history is kept.
+    """
+
+    list_display = ["name", "is_published", "translation_state", "move_buttons"]
+    list_editable = ["is_published"]
+    list_filter = [
+        "is_published",
+        TranslationStateFilter,
+        ("logo", admin.EmptyFieldListFilter),
+    ]
     search_fields = get_translation_fields("name")
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = organization_fieldsets("name", "description")
-    # A website typed without a scheme means https (Django 6's default too).
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        # A website typed without a scheme means https (Django 6's default too).
+        models.URLField: {"assume_scheme": "https"},
+        models.ImageField: {"form_class": LogoFormField},
+    }
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "move/",
+                self.admin_site.admin_view(self.move_view),
+                name=f"{opts.app_label}_{opts.model_name}_move",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("move"))
+    def move_buttons(self, obj):
+        template = (
+            '<button type="submit" form="reorder-form" name="move" value="{}:{}" '
+            'class="move-button" aria-label="{}">{}</button>'
+        )
+        return format_html(
+            template + template,
+            obj.pk,
+            "up",
+            _("Move %(name)s up") % {"name": obj},
+            "↑",
+            obj.pk,
+            "down",
+            _("Move %(name)s down") % {"name": obj},
+            "↓",
+        )
+
+    def move_view(self, request):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        pk, _separator, direction = request.POST.get("move", "").partition(":")
+        obj = get_object_or_404(self.model._default_manager, pk=pk if pk.isdigit() else None)
+        if not self.has_change_permission(request, obj):
+            return redirect(self._changelist_url())
+        if ordering.move(obj, direction):
+            messages.success(request, _("%(name)s was moved.") % {"name": obj})
+        return redirect(self._changelist_url())
+
+    def _changelist_url(self):
+        opts = self.model._meta
+        return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+
+    def _update_order(self, updated_items, extra_model_filters):
+        """Save each dragged row (the library's bulk update would bypass history and signals)."""
+        rows = self.model._default_manager.filter(**extra_model_filters)
+        for pk, position in updated_items:
+            ordering.set_position(rows.get(pk=pk), position)
+        return len(updated_items)
 
 
 @admin.register(MemberOrganization)
 class MemberOrganizationAdmin(OrganizationAdmin):
-    pass
+    list_display = ["name", "membership", "is_published", "translation_state", "move_buttons"]
+    fieldsets = organization_fieldsets(
+        "name",
+        "description",
+        extra=[(_("Membership"), {"fields": ["joined", "left"]})],
+    )
+
+    @admin.display(description=_("membership"))
+    def membership(self, obj):
+        if obj.is_former:
+            return _("former member (left %(date)s)") % {"date": obj.left}
+        if obj.joined:
+            return _("since %(date)s") % {"date": obj.joined}
+        return "-"
 
 
 @admin.register(AdvisoryBody)

@@ -1,5 +1,8 @@
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from collective.models import PLAIN_TEXT_HELP
@@ -10,6 +13,22 @@ from .images import validate_logo
 class OrganizationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
+
+
+class MemberQuerySet(OrganizationQuerySet):
+    def current(self, today=None):
+        """Published members that have joined (or have no joining date) and not yet left."""
+        today = today or timezone.localdate()
+        return (
+            self.published()
+            .filter(Q(left__isnull=True) | Q(left__gt=today))
+            .exclude(joined__gt=today)
+        )
+
+    def former(self, today=None):
+        """Published members that have left, most recently left first."""
+        today = today or timezone.localdate()
+        return self.published().filter(left__lte=today).order_by("-left", "position", "pk")
 
 
 class Organization(models.Model):
@@ -75,9 +94,30 @@ class Organization(models.Model):
 class MemberOrganization(Organization):
     url_name = "organizations:member"
 
+    joined = models.DateField(
+        _("joined"), null=True, blank=True, help_text=_("When it became a member, if known.")
+    )
+    left = models.DateField(
+        _("left"),
+        null=True,
+        blank=True,
+        help_text=_("When it stopped being a member. Former members are listed separately."),
+    )
+
+    objects = MemberQuerySet.as_manager()
+
     class Meta(Organization.Meta):
         verbose_name = _("member organization")
         verbose_name_plural = _("member organizations")
+
+    def clean(self):
+        super().clean()
+        if self.joined and self.left and self.left < self.joined:
+            raise ValidationError({"left": _("A member cannot leave before it joined.")})
+
+    @property
+    def is_former(self):
+        return self.left is not None and self.left <= timezone.localdate()
 
 
 class AdvisoryBody(Organization):

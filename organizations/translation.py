@@ -1,5 +1,6 @@
 from django.conf import settings
 from modeltranslation.translator import TranslationOptions, register
+from simple_history import register as record_history
 
 from .models import AdvisoryBody, MemberOrganization
 
@@ -17,3 +18,8 @@ class MemberOrganizationTranslationOptions(OrganizationTranslationOptions):
 @register(AdvisoryBody)
 class AdvisoryBodyTranslationOptions(OrganizationTranslationOptions):
     fields = ("role",)
+
+
+# History is registered after translation, so the historical models get every language's column.
+record_history(MemberOrganization)
+record_history(AdvisoryBody)

@@ -1,8 +1,10 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import translation
 from model_bakery import baker
 
 from collective import seeding
+from collective.translations import roles
 
 
 @pytest.fixture
@@ -25,3 +27,34 @@ def member_factory(db):
 def in_language():
     """Run a block in one language: `with in_language("en"): ...`."""
     return translation.override
+
+
+@pytest.fixture
+def user_in(db, django_user_model):
+    """A staff account in one of the roles: `user_in(roles.EDITORS, "name")`."""
+
+    def make(group_name, username):
+        user = django_user_model.objects.create_user(
+            username, password="a-long-test-password", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=group_name))
+        return user
+
+    return make
+
+
+@pytest.fixture
+def editor(user_in):
+    return user_in(roles.EDITORS, "redacteur")
+
+
+@pytest.fixture
+def translator_client(client, user_in):
+    client.force_login(user_in(roles.TRANSLATORS, "vertaler"))
+    return client
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client

@@ -1,7 +1,5 @@
 import pytest
-from django.contrib.auth.models import Group, User
 
-from collective.translations import roles
 from organizations.models import MemberOrganization
 
 
@@ -22,21 +20,3 @@ def outdated_njr(njr):
         njr, "description", njr.description_nl + " Sinds 2020 ook in Caribisch Nederland."
     )
     return njr
-
-
-def user_in(group_name, username):
-    user = User.objects.create_user(username, password="a-long-test-password", is_staff=True)
-    user.groups.add(Group.objects.get(name=group_name))
-    return user
-
-
-@pytest.fixture
-def translator_client(client, db):
-    client.force_login(user_in(roles.TRANSLATORS, "vertaler"))
-    return client
-
-
-@pytest.fixture
-def editor_client(client, db):
-    client.force_login(user_in(roles.EDITORS, "redacteur"))
-    return client

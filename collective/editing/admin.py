@@ -1,0 +1,124 @@
+"""The editing features every content admin shares: drafts, previews, history, safe saving."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import models
+from django.shortcuts import get_object_or_404, redirect
+from django.template.defaultfilters import date as format_date
+from django.urls import path, reverse
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
+
+from . import drafts
+from .forms import ConcurrentEditForm
+from .previews import preview_url, public_url
+
+SAVE_DRAFT = "_save_draft"
+
+
+class EditingAdminMixin:
+    """Use before the history and translation admin classes in the bases of a ModelAdmin."""
+
+    form = ConcurrentEditForm
+    change_form_template = "admin/editing/change_form.html"
+    view_on_site = False  # replaced by one link per language, see site_links()
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/discard-draft/",
+                self.admin_site.admin_view(self.discard_draft_view),
+                name=f"{opts.app_label}_{opts.model_name}_discard_draft",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_object(self, request, object_id, from_field=None):
+        """On a GET the form opens on the draft, if there is one, so editing continues there."""
+        obj = super().get_object(request, object_id, from_field)
+        if obj is not None and request.method == "GET":
+            return drafts.with_draft(obj)
+        return obj
+
+    def save_model(self, request, obj, form, change):
+        if change and SAVE_DRAFT in request.POST:
+            drafts.save_draft(obj, form.cleaned_data, request.user)
+            return
+        if getattr(request, "restoring_version", None):
+            obj._change_reason = _("Restored the version of %(date)s") % {
+                "date": format_date(request.restoring_version, "DATETIME_FORMAT")
+            }
+            keep_live_files(obj)
+        super().save_model(request, obj, form, change)
+        drafts.discard(obj)
+
+    def log_change(self, request, obj, message):
+        if SAVE_DRAFT not in request.POST:
+            super().log_change(request, obj, message)
+
+    def response_change(self, request, obj):
+        if SAVE_DRAFT in request.POST:
+            messages.success(
+                request,
+                _("The draft was saved. Visitors still see the published version."),
+            )
+            return redirect(request.path)
+        return super().response_change(request, obj)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        record = get_object_or_404(self.model.history.model, history_id=version_id)
+        request.restoring_version = record.history_date
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def discard_draft_view(self, request, object_id):
+        obj = get_object_or_404(self.model._default_manager, pk=object_id)
+        if request.method != "POST" or not self.has_change_permission(request, obj):
+            return redirect(reverse(f"admin:{self._url_prefix()}_change", args=[obj.pk]))
+        drafts.discard(obj)
+        messages.success(request, _("The draft was discarded."))
+        return redirect(reverse(f"admin:{self._url_prefix()}_change", args=[obj.pk]))
+
+    def _url_prefix(self):
+        return f"{self.model._meta.app_label}_{self.model._meta.model_name}"
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk is not None:
+            draft = drafts.draft_for(obj)
+            context.update(
+                draft=draft,
+                site_links=self.site_links(obj, has_draft=draft is not None),
+                discard_draft_url=reverse(
+                    f"admin:{self._url_prefix()}_discard_draft", args=[obj.pk]
+                ),
+            )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def site_links(obj, has_draft=False):
+        """Per language: the public page, or a preview while it is a draft or unpublished."""
+        links = []
+        for code, _name in settings.LANGUAGES:
+            name = get_language_info(code)["name_translated"]
+            url = None if has_draft else public_url(obj, code)
+            if url:
+                links.append((url, _("View on site (%(language)s)") % {"language": name}))
+            else:
+                links.append(
+                    (preview_url(obj, code), _("Preview (%(language)s)") % {"language": name})
+                )
+        return links
+
+
+def keep_live_files(obj):
+    """A restore brings back texts, not files: an old version's logo was deleted when replaced."""
+    live = type(obj)._base_manager.get(pk=obj.pk)
+    for field in obj._meta.concrete_fields:
+        if isinstance(field, models.FileField):
+            names = [
+                field.attname,
+                getattr(field, "width_field", None),
+                getattr(field, "height_field", None),
+            ]
+            for name in filter(None, names):
+                setattr(obj, name, getattr(live, name))

@@ -1,0 +1,97 @@
+"""Content that needs an editor's attention, for the admin index and the collective's form."""
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext as _
+
+from collective.translations import status
+
+# Small whole numbers only: "bestaat uit 5 kinderrechtenorganisaties", not the year 1995.
+STATED_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?![\d.,])")
+
+
+@dataclass(frozen=True)
+class Item:
+    label: str
+    count: int
+    url: str
+
+
+def stated_numbers(collective):
+    """{language: [numbers]} written in the collective's introduction, per language."""
+    return {
+        code: [int(n) for n in STATED_NUMBER.findall(status.text(collective, "intro", code))]
+        for code, _name in settings.LANGUAGES
+    }
+
+
+def member_count_warning(collective):
+    """A warning when the introduction states a number that is not the current member count."""
+    from organizations.models import MemberOrganization
+
+    current = MemberOrganization.objects.current().count()
+    stated = {code: numbers for code, numbers in stated_numbers(collective).items() if numbers}
+    wrong = [code for code, numbers in stated.items() if current not in numbers]
+    if not wrong:
+        return None
+    numbers = sorted({n for code in wrong for n in stated[code]})
+    return _(
+        "The introduction (%(languages)s) mentions %(numbers)s, but the collective has "
+        "%(count)s current members. Update the introduction if the number is out of date."
+    ) % {
+        "languages": ", ".join(str(get_language_info(c)["name_translated"]) for c in wrong),
+        "numbers": ", ".join(map(str, numbers)),
+        "count": current,
+    }
+
+
+def items():
+    """Everything that needs attention, each with the number of objects and where to go."""
+    from collective.models import Collective
+    from organizations.models import AdvisoryBody, MemberOrganization
+
+    found = []
+    for model in (MemberOrganization, AdvisoryBody):
+        found += _organization_items(model)
+    found += _translation_items()
+    collective = Collective.load()
+    warning = collective and member_count_warning(collective)
+    if warning:
+        url = reverse("admin:collective_collective_change", args=[collective.pk])
+        found.append(Item(warning, 1, url))
+    return [item for item in found if item.count]
+
+
+def _organization_items(model):
+    opts = model._meta
+    changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+    source = status.source_language()
+    without_description = model.objects.filter(status.missing_q(model, source, ["description"]))
+    return [
+        Item(
+            _("%(things)s without a description") % {"things": opts.verbose_name_plural},
+            without_description.count(),
+            f"{changelist}?translation={source}.missing.description",
+        ),
+        Item(
+            _("%(things)s without a logo") % {"things": opts.verbose_name_plural},
+            model.objects.filter(logo="").count(),
+            f"{changelist}?logo__isempty=1",
+        ),
+    ]
+
+
+def _translation_items():
+    rows = status.matrix()
+    overview = reverse("translations:overview")
+    result = []
+    for code in status.target_languages():
+        done, total, _percent = status.completion(rows, code)
+        name = get_language_info(code)["name_translated"]
+        label = _("texts missing or outdated in %(language)s") % {"language": name}
+        result.append(Item(label, total - done, overview))
+    return result

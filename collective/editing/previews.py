@@ -1,0 +1,64 @@
+"""Rendering an object in its public page layout, for staff, before it is published."""
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from collective.localization import Alternate
+
+from .drafts import draft_for, with_draft
+
+
+def preview_url(obj, language):
+    opts = obj._meta
+    return reverse("editing:preview", args=[opts.app_label, opts.model_name, obj.pk, language])
+
+
+def public_url(obj, language):
+    """The object's public address in a language, or None while visitors cannot see it."""
+    if not getattr(obj, "is_published", True):
+        return None
+    with translation.override(language):
+        return obj.get_absolute_url()
+
+
+def render_preview(request, obj, language):
+    """The public page of obj (with its draft, if any) in a language, marked as a preview."""
+    draft = draft_for(obj)
+    shown = with_draft(obj, draft)
+    template, context = _page(shown)
+    context.update(
+        preview=True,
+        preview_note=_preview_note(obj, draft),
+        alternates=[
+            Alternate(
+                code=code,
+                name=get_language_info(code)["name_local"],
+                url=preview_url(obj, code),
+                is_active=code == language,
+            )
+            for code, _name in settings.LANGUAGES
+        ],
+    )
+    with translation.override(language):
+        return render_to_string(template, context, request=request)
+
+
+def _preview_note(obj, draft):
+    if draft is not None:
+        return _("Preview of a draft: visitors do not see these changes yet.")
+    if not getattr(obj, "is_published", True):
+        return _("Preview: this page is not published, so visitors cannot see it.")
+    return _("Preview: this is the published version.")
+
+
+def _page(obj):
+    from collective.models import Collective
+    from collective.views import who_are_we_context
+
+    if isinstance(obj, Collective):
+        return "collective/who_are_we.html", who_are_we_context(obj)
+    return "organizations/organization_detail.html", {"organization": obj}

@@ -1,0 +1,71 @@
+import pytest
+from playwright.sync_api import expect
+
+from collective.translations import roles
+from organizations.models import MemberOrganization
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "a-long-browser-test-password"
+
+
+@pytest.fixture
+def editor_page(browser, site, django_user_model):
+    from django.contrib.auth.models import Group
+
+    editor = django_user_model.objects.create_user("redacteur", password=PASSWORD, is_staff=True)
+    editor.groups.add(Group.objects.get(name=roles.EDITORS))
+    context = browser.new_context(locale="nl-NL")
+    page = context.new_page()
+    page.goto(f"{site}/admin/login/")
+    page.get_by_label("Gebruikersnaam").fill("redacteur")
+    page.get_by_label("Wachtwoord").fill(PASSWORD)
+    page.get_by_role("button", name="Aanmelden").click()
+    yield page
+    context.close()
+
+
+def wait_until(condition, page, attempts=50):
+    """The reorder is saved by a background request; give it a moment to land."""
+    for _attempt in range(attempts):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError("the change never reached the database")
+
+
+def slugs_in_order():
+    return list(MemberOrganization.objects.values_list("slug", flat=True))
+
+
+def test_editor_changes_english_text_and_reorders_members_and_visitors_see_both(editor_page, site):
+    page = editor_page
+    page.goto(f"{site}/admin/organizations/memberorganization/")
+    page.get_by_role("link", name="NJR", exact=True).click()
+    page.get_by_role("tab", name="EN").nth(1).click()
+    page.locator("#id_description_en").fill("NJR connects young people across the Netherlands.")
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("gewijzigd")
+
+    rows = page.locator("#result_list tbody tr")
+    save_the_children = rows.filter(has_text="Save the Children").locator("div.drag.handle")
+    njr = rows.filter(has_text="NJR").locator("div.drag.handle")
+    save_the_children.drag_to(njr)
+    expect(rows.nth(2)).to_contain_text("Save the Children")
+    wait_until(lambda: slugs_in_order()[2:4] == ["save-the-children", "njr"], page)
+
+    page.goto(f"{site}/en/who-are-we/")
+    headings = page.get_by_role("heading", level=3)
+    expect(headings.nth(2)).to_have_text("Save the Children")
+    expect(headings.nth(3)).to_have_text("NJR")
+    expect(page.get_by_text("NJR connects young people across the Netherlands.")).to_be_visible()
+
+
+def test_keyboard_only_reordering(editor_page, site):
+    page = editor_page
+    page.goto(f"{site}/admin/organizations/memberorganization/")
+    down = page.get_by_role("button", name="NJR omlaag")
+    down.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("NJR is verplaatst.")).to_be_visible()
+    assert slugs_in_order()[2:4] == ["save-the-children", "njr"]

@@ -1,0 +1,109 @@
+import pytest
+from django.urls import reverse
+
+from collective.editing.models import Draft
+from organizations.models import MemberOrganization
+from tests.editing.conftest import change_url, form_data
+from tests.html import elements, visible_text
+
+
+def preview_url(obj, language):
+    return reverse(
+        "editing:preview", args=[obj._meta.app_label, obj._meta.model_name, obj.pk, language]
+    )
+
+
+@pytest.fixture
+def drafted_njr(editor_client, njr):
+    data = form_data(editor_client.get(change_url(njr)))
+    response = editor_client.post(
+        change_url(njr),
+        {
+            **data,
+            "description_nl": "Concept NL.",
+            "description_en": "Draft EN.",
+            "_save_draft": "x",
+        },
+    )
+    assert response.status_code == 302
+    return njr
+
+
+def test_a_draft_leaves_the_live_row_and_public_page_alone(client, drafted_njr):
+    drafted_njr.refresh_from_db()
+    assert drafted_njr.description_en.startswith("NJR is the youth network")
+    assert "Draft EN." not in visible_text(client.get("/en/members/njr/"))
+    assert Draft.objects.count() == 1
+
+
+def test_the_change_form_reopens_on_the_draft(editor_client, drafted_njr):
+    response = editor_client.get(change_url(drafted_njr))
+    assert response.context["adminform"].form["description_en"].value() == "Draft EN."
+    assert "U bewerkt een concept" in visible_text(response)
+
+
+@pytest.mark.parametrize(("language", "text"), [("nl", "Concept NL."), ("en", "Draft EN.")])
+def test_preview_shows_the_draft_in_the_public_layout(editor_client, drafted_njr, language, text):
+    response = editor_client.get(preview_url(drafted_njr, language))
+    assert response.status_code == 200
+    assert text in visible_text(response)
+    assert elements(response, "html")[0]["lang"] == language
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+
+
+def test_preview_switcher_stays_in_the_preview(editor_client, drafted_njr):
+    response = editor_client.get(preview_url(drafted_njr, "nl"))
+    english = elements(response, "a", hreflang="en")[0]
+    assert english["href"] == preview_url(drafted_njr, "en")
+
+
+def test_saving_publishes_the_draft(editor_client, drafted_njr):
+    data = form_data(editor_client.get(change_url(drafted_njr)))
+    editor_client.post(change_url(drafted_njr), {**data, "_save": "x"})
+    drafted_njr.refresh_from_db()
+    assert drafted_njr.description_en == "Draft EN."
+    assert not Draft.objects.exists()
+
+
+def test_discarding_the_draft_keeps_the_published_text(editor_client, drafted_njr):
+    url = reverse("admin:organizations_memberorganization_discard_draft", args=[drafted_njr.pk])
+    editor_client.post(url)
+    assert not Draft.objects.exists()
+    response = editor_client.get(change_url(drafted_njr))
+    assert response.context["adminform"].form["description_en"].value().startswith("NJR is the")
+
+
+def test_unpublished_member_is_404_for_visitors_and_previewable_by_staff(
+    editor_client, client, seeded
+):
+    member = MemberOrganization.objects.create(
+        name_nl="Augeo", name_en="Augeo", slug="augeo", is_published=False
+    )
+    assert client.get("/nl/leden/augeo/").status_code == 404
+    assert "Augeo" not in visible_text(client.get("/nl/wie-zijn-wij/"))
+    response = editor_client.get(preview_url(member, "nl"))
+    assert response.status_code == 200
+    assert "niet gepubliceerd" in visible_text(response)
+
+
+def test_visitors_cannot_open_a_preview(client, njr):
+    response = client.get(preview_url(njr, "nl"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_unknown_preview_language_is_404(editor_client, njr):
+    assert editor_client.get(preview_url(njr, "de")).status_code == 404
+
+
+def test_change_form_links_to_the_public_page_in_each_language(editor_client, njr):
+    response = editor_client.get(change_url(njr))
+    assert elements(response, "a", href="/nl/leden/njr/")
+    assert elements(response, "a", href="/en/members/njr/")
+
+
+def test_change_form_links_to_previews_while_there_is_a_draft(editor_client, drafted_njr):
+    response = editor_client.get(change_url(drafted_njr))
+    assert elements(response, "a", href=preview_url(drafted_njr, "en"))
+    assert not elements(response, "a", href="/en/members/njr/")

@@ -1,0 +1,81 @@
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from tests.editing.conftest import change_url, form_data
+
+
+def edit(client, obj, **changes):
+    data = {**form_data(client.get(change_url(obj))), **changes, "_save": "Opslaan"}
+    return client.post(change_url(obj), data)
+
+
+def test_admin_edits_are_recorded_with_user_and_both_languages(editor_client, editor, njr):
+    edit(editor_client, njr, description_nl="Nieuw NL.", description_en="New EN.")
+    record = njr.history.first()
+    assert (record.description_nl, record.description_en) == ("Nieuw NL.", "New EN.")
+    assert record.history_user == editor
+    assert record.history_type == "~"
+
+
+def test_history_page_shows_what_changed(editor_client, njr):
+    edit(editor_client, njr, description_en="New EN.")
+    url = reverse("admin:organizations_memberorganization_history", args=[njr.pk])
+    response = editor_client.get(url)
+    assert response.status_code == 200
+    assert b"New EN." in response.content
+    assert "Wijzigingen" in response.content.decode()
+
+
+def test_restoring_brings_back_the_earlier_text_in_both_languages(editor_client, njr):
+    original = (njr.description_nl, njr.description_en)
+    first_version = njr.history.first()
+    edit(editor_client, njr, description_nl="Fout NL.", description_en="Wrong EN.")
+    url = reverse(
+        "admin:organizations_memberorganization_simple_history",
+        args=[njr.pk, first_version.history_id],
+    )
+    restore_form = form_data(editor_client.get(url))
+    response = editor_client.post(url, {**restore_form, "_save": "Herstellen"})
+    assert response.status_code == 302
+    njr.refresh_from_db()
+    assert (njr.description_nl, njr.description_en) == original
+
+
+def test_a_restore_is_itself_recorded(editor_client, njr):
+    first_version = njr.history.first()
+    edit(editor_client, njr, description_en="Wrong EN.")
+    url = reverse(
+        "admin:organizations_memberorganization_simple_history",
+        args=[njr.pk, first_version.history_id],
+    )
+    editor_client.post(url, {**form_data(editor_client.get(url)), "_save": "Herstellen"})
+    latest = njr.history.first()
+    assert latest.history_change_reason.startswith("Hersteld naar de versie van")
+    assert njr.history.count() == 3
+
+
+def logo_upload(name, color):
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 300), color).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def test_restoring_an_old_version_keeps_the_current_logo(editor_client, njr, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    njr.logo = logo_upload("first.png", "red")
+    njr.save()
+    with_first_logo = njr.history.first()
+    njr.logo = logo_upload("second.png", "blue")
+    njr.save()
+    current = njr.logo.name
+    url = reverse(
+        "admin:organizations_memberorganization_simple_history",
+        args=[njr.pk, with_first_logo.history_id],
+    )
+    editor_client.post(url, {**form_data(editor_client.get(url)), "_save": "Herstellen"})
+    njr.refresh_from_db()
+    assert njr.logo.name == current
+    assert (tmp_path / current).exists()

@@ -1,0 +1,84 @@
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from collective.editing.attention import member_count_warning
+from collective.models import Collective
+from organizations.models import MemberOrganization
+from tests.html import elements, visible_text
+
+TODAY = timezone.localdate()
+LAST_YEAR = TODAY - datetime.timedelta(days=365)
+
+
+@pytest.fixture
+def unicef_left(seeded):
+    MemberOrganization.objects.filter(slug="unicef-nederland").update(
+        joined=datetime.date(1995, 1, 1), left=LAST_YEAR
+    )
+    return MemberOrganization.objects.get(slug="unicef-nederland")
+
+
+def test_a_former_member_is_not_in_the_current_list(unicef_left):
+    assert unicef_left not in MemberOrganization.objects.current()
+    assert list(MemberOrganization.objects.former()) == [unicef_left]
+
+
+def test_a_member_that_joins_in_the_future_is_not_current_yet(seeded):
+    future = MemberOrganization.objects.create(
+        name_nl="Augeo", slug="augeo", joined=TODAY + datetime.timedelta(days=30)
+    )
+    assert future not in MemberOrganization.objects.current()
+    assert future not in MemberOrganization.objects.former()
+
+
+def test_who_are_we_lists_former_members_separately_with_their_period(client, unicef_left):
+    response = client.get("/nl/wie-zijn-wij/")
+    members = [a["href"] for a in elements(response, "a") if a["href"].startswith("/nl/leden/")]
+    assert members[-1] == "/nl/leden/unicef-nederland/", "only in the former members section"
+    text = visible_text(response)
+    assert "UNICEF is de kinderrechtenorganisatie" not in text
+    assert f"Oud-leden UNICEF Nederland (lid 1995–{LAST_YEAR.year})" in text
+
+
+def test_a_former_members_page_shows_the_period(client, unicef_left):
+    text = visible_text(client.get("/en/members/unicef-nederland/"))
+    assert f"(member 1995–{LAST_YEAR.year})" in text
+
+
+def test_leaving_before_joining_is_refused(seeded):
+    member = MemberOrganization(
+        name_nl="X", slug="x", joined=datetime.date(2020, 1, 1), left=datetime.date(2019, 1, 1)
+    )
+    with pytest.raises(ValidationError) as refused:
+        member.full_clean()
+    assert "left" in refused.value.message_dict
+
+
+def test_staff_are_warned_when_the_intro_number_disagrees_with_the_members(seeded):
+    with translation.override("nl"):
+        warning = member_count_warning(Collective.load())
+    assert "noemt 5, maar het collectief heeft 6 huidige leden" in warning
+
+
+def test_no_warning_when_the_intro_number_is_right(unicef_left):
+    assert member_count_warning(Collective.load()) is None
+
+
+def test_collective_form_shows_the_warning(admin_client, seeded):
+    url = reverse("admin:collective_collective_change", args=[Collective.load().pk])
+    assert "noemt 5" in visible_text(admin_client.get(url))
+
+
+def test_admin_index_lists_what_needs_attention(admin_client, seeded):
+    response = admin_client.get(reverse("admin:index"))
+    text = visible_text(response)
+    assert "Lidorganisaties zonder beschrijving 1" in text
+    assert "Lidorganisaties zonder logo 6" in text
+    assert "noemt 5" in text
+    changelist = reverse("admin:organizations_memberorganization_changelist")
+    assert elements(response, "a", href=f"{changelist}?translation=nl.missing.description")
+    assert elements(response, "a", href=f"{changelist}?logo__isempty=1")
