@@ -65,3 +65,18 @@ def test_drag_and_drop_endpoint_saves_each_row_with_history(editor_client, seede
     assert response.status_code == 200
     assert order()[2] == "unicef-nederland"
     assert unicef.history.first().position == 30
+
+
+def test_editor_unpublishes_from_the_list(editor_client, seeded):
+    njr = MemberOrganization.objects.get(slug="njr")
+    rows = list(MemberOrganization.objects.all())
+    data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": str(len(rows)), "_save": "x"}
+    for index, row in enumerate(rows):
+        data[f"form-{index}-id"] = str(row.pk)
+        if row.pk != njr.pk:
+            data[f"form-{index}-is_published"] = "on"
+    response = editor_client.post(reverse(CHANGELIST), data)
+    assert response.status_code == 302
+    njr.refresh_from_db()
+    assert not njr.is_published
+    assert MemberOrganization.objects.published().count() == 5
