@@ -65,6 +65,15 @@ def language_alternates(request):
     ]
 
 
+def language_neutral_path(path):
+    """The page's address without its language prefix: it sends visitors to their language.
+
+    This is the page's `x-default` alternate (and Django's sitemap convention for it).
+    """
+    prefix = f"/{settings.LANGUAGE_CODE}/"
+    return "/" + path.removeprefix(prefix) if path.startswith(prefix) else path
+
+
 def _path_in(path, code, active):
     """The same page in another language; its home page when the path is not a known page."""
     translated = translate_url(path, code)

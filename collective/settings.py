@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "simple_history",
     "adminsortable2",
     "collective",
@@ -107,6 +108,8 @@ LANGUAGES = [
     ("nl", _("Dutch")),
     ("en", _("English")),
 ]
+# Open Graph wants a territory with each language.
+OPEN_GRAPH_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 LOCALE_PATHS = [BASE_DIR / "collective" / "locale"]
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"

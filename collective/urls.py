@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.sitemaps.views import sitemap
+from django.urls import include, path, re_path
 from django.utils.translation import pgettext_lazy
 from django.views.generic import RedirectView
 
 from . import views
+from .sitemaps import SITEMAPS
 
 collective_patterns = (
     [
@@ -20,6 +22,8 @@ collective_patterns = (
 
 urlpatterns = [
     path("", views.language_redirect, name="language-redirect"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("admin/translations/", include("collective.translations.urls")),
     path("admin/preview/", include("collective.editing.urls")),
     path("admin/", admin.site.urls),
@@ -31,7 +35,15 @@ urlpatterns += i18n_patterns(
     path("", include("organizations.urls")),
 )
 
+handler500 = "collective.views.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Last: an address without language prefix is tried as a page path in each language.
+_prefixes = "|".join(code for code, _name in settings.LANGUAGES)
+urlpatterns.append(
+    re_path(rf"^(?!(?:{_prefixes})/)(?P<path>.+/)$", views.negotiate_language, name="negotiate")
+)

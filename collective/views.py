@@ -1,11 +1,17 @@
-from django.http import Http404
+from django.conf import settings
+from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect
-from django.utils.translation import get_language_from_request, override
+from django.template import loader
+from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils.translation import get_language_from_path, get_language_from_request, override
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import TemplateView
 
 from organizations.models import AdvisoryBody, MemberOrganization
 
+from . import seo
 from .models import Collective
 
 
@@ -16,13 +22,37 @@ def language_redirect(request):
         return redirect("collective:who-are-we")
 
 
-def who_are_we_context(collective):
+@vary_on_headers("Accept-Language", "Cookie")
+def negotiate_language(request, path):
+    """An address without language prefix (a page's x-default): the page in the visitor's language.
+
+    `/leden/njr/` is the Dutch path of NJR's page; an English browser lands on `/en/members/njr/`.
+    """
+    wanted = get_language_from_request(request)
+    for code, _name in settings.LANGUAGES:
+        prefixed = f"/{code}/{path}"
+        with override(code):
+            if _is_page(prefixed):
+                return redirect(translate_url(prefixed, wanted))
+    raise Http404
+
+
+def _is_page(path):
+    try:
+        return resolve(path).func is not negotiate_language
+    except Resolver404:
+        return False
+
+
+def who_are_we_context(request, collective):
     """What the "Who are we" page shows, shared by the public view and the staff preview."""
+    members = list(MemberOrganization.objects.current())
     return {
         "collective": collective,
-        "members": MemberOrganization.objects.current(),
+        "members": members,
         "former_members": MemberOrganization.objects.former(),
         "advisory_bodies": AdvisoryBody.objects.published(),
+        "meta": seo.who_are_we_meta(request, collective, members),
     }
 
 
@@ -33,4 +63,23 @@ class WhoAreWeView(TemplateView):
         collective = Collective.load()
         if collective is None:
             raise Http404("No content has been entered yet.")
-        return super().get_context_data(**who_are_we_context(collective), **kwargs)
+        return super().get_context_data(**who_are_we_context(self.request, collective), **kwargs)
+
+
+@require_GET
+@cache_control(max_age=60 * 60 * 24, public=True)
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def server_error(request):
+    """The 500 page in the language of the address, rendered without touching the database."""
+    language = get_language_from_path(request.path) or settings.LANGUAGE_CODE
+    with override(language):
+        body = loader.get_template("500.html").render({"LANGUAGE_CODE": language})
+    return HttpResponseServerError(body)

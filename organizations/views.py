@@ -1,5 +1,16 @@
 from django.views.generic import DetailView
 
+from collective import seo
+from collective.models import Collective
+
+
+def organization_context(request, organization):
+    """What an organization's page shows, shared by the public view and the staff preview."""
+    return {
+        "organization": organization,
+        "meta": seo.organization_meta(request, organization, Collective.load()),
+    }
+
 
 class OrganizationDetailView(DetailView):
     """The page of one published member organization or advisory body (`model` set in urls)."""
@@ -9,3 +20,6 @@ class OrganizationDetailView(DetailView):
 
     def get_queryset(self):
         return self.model.objects.published()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**organization_context(self.request, self.object), **kwargs)

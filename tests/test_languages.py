@@ -40,7 +40,8 @@ def test_alternate_links_cover_every_language_and_x_default(client, seeded, page
         for link in elements(client.get(page[language]), "link", rel="alternate")
     }
     expected = {code: f"http://testserver{path}" for code, path in page.items()}
-    expected["x-default"] = expected[settings.LANGUAGE_CODE]
+    default = page[settings.LANGUAGE_CODE].removeprefix(f"/{settings.LANGUAGE_CODE}")
+    expected["x-default"] = f"http://testserver{default}"
     assert alternates == expected
 
 
@@ -78,3 +79,26 @@ def test_stored_html_is_shown_as_text_not_markup(client, seeded):
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
     assert "<p>Tweede alinea</p>" in body
+
+
+@pytest.mark.parametrize(
+    ("path", "accept_language", "location"),
+    [
+        ("/leden/njr/", "en-GB,en;q=0.9", "/en/members/njr/"),
+        ("/leden/njr/", "nl", "/nl/leden/njr/"),
+        ("/members/njr/", "nl", "/nl/leden/njr/"),
+        ("/wie-zijn-wij/", "fr", "/nl/wie-zijn-wij/"),
+    ],
+)
+def test_x_default_address_sends_visitors_to_their_language(
+    client, seeded, path, accept_language, location
+):
+    response = client.get(path, headers={"accept-language": accept_language})
+    assert response.status_code == 302
+    assert response["Location"] == location
+    assert "Accept-Language" in response["Vary"]
+
+
+@pytest.mark.parametrize("path", ["/leden/", "/nergens/", "/admin-not/", "/nl/nl/leden/njr/"])
+def test_unknown_unprefixed_addresses_are_404(client, seeded, path):
+    assert client.get(path).status_code == 404

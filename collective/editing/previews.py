@@ -29,7 +29,7 @@ def render_preview(request, obj, language):
     """The public page of obj (with its draft, if any) in a language, marked as a preview."""
     draft = draft_for(obj)
     shown = with_draft(obj, draft)
-    template, context = _page(shown)
+    template, context = _page(request, shown)
     context.update(
         preview=True,
         preview_note=_preview_note(obj, draft),
@@ -55,10 +55,11 @@ def _preview_note(obj, draft):
     return _("Preview: this is the published version.")
 
 
-def _page(obj):
+def _page(request, obj):
     from collective.models import Collective
     from collective.views import who_are_we_context
+    from organizations.views import organization_context
 
     if isinstance(obj, Collective):
-        return "collective/who_are_we.html", who_are_we_context(obj)
-    return "organizations/organization_detail.html", {"organization": obj}
+        return "collective/who_are_we.html", who_are_we_context(request, obj)
+    return "organizations/organization_detail.html", organization_context(request, obj)

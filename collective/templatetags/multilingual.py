@@ -1,8 +1,10 @@
+from urllib.parse import urlsplit
+
 from django import template
 from django.conf import settings
 from django.utils.translation import get_language_info
 
-from collective import localization
+from collective import localization, seo
 
 register = template.Library()
 
@@ -27,3 +29,28 @@ def default_language():
 def language_name(code):
     """The name of a language in the active language, e.g. "Engels" for "en" on a Dutch page."""
     return get_language_info(code)["name_translated"]
+
+
+@register.simple_tag(takes_context=True)
+def canonical_url(context):
+    request = context["request"]
+    return request.build_absolute_uri(request.path)
+
+
+@register.filter
+def og_locale(code):
+    return seo.og_locale(code)
+
+
+@register.filter
+def json_ld(data):
+    return seo.json_ld(data)
+
+
+@register.simple_tag(takes_context=True)
+def x_default_url(context, alternates):
+    """The language-negotiating address of the page shown in `alternates`."""
+    default = next(a for a in alternates if a.code == settings.LANGUAGE_CODE)
+    request = context["request"]
+    path = urlsplit(default.url).path
+    return request.build_absolute_uri(localization.language_neutral_path(path))

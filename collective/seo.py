@@ -1,0 +1,122 @@
+"""What search engines and social networks read about a page: title, description, languages,
+and schema.org structured data. Built from the same objects the page shows.
+"""
+
+import json
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from .localization import localized
+from .translations.status import source_language, text, translated_fields
+
+DESCRIPTION_LENGTH = 160
+SCHEMA_CONTEXT = "https://schema.org"
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    title: str
+    description: str
+    languages: tuple  # the languages this page's own content really exists in
+    structured_data: dict = field(default_factory=dict)
+    image: str = ""
+
+
+def summary(value, fallback):
+    """A meta description: the text in this language, shortened, or a generated sentence."""
+    if not value or value.is_fallback:
+        return fallback
+    return Truncator(" ".join(value.text.split())).chars(DESCRIPTION_LENGTH)
+
+
+def content_languages(obj):
+    """Languages in which every field that has source text is translated."""
+    needed = [name for name in translated_fields(type(obj)) if text(obj, name, source_language())]
+    return tuple(
+        code for code, _name in settings.LANGUAGES if all(text(obj, name, code) for name in needed)
+    )
+
+
+def who_are_we_meta(request, collective, members):
+    name, page_title = localized(collective, "name"), localized(collective, "page_title")
+    description = summary(localized(collective, "intro"), str(name))
+    page_url = request.build_absolute_uri(collective.get_absolute_url())
+    return PageMeta(
+        title=f"{page_title} | {name}",
+        description=description,
+        languages=content_languages(collective),
+        structured_data={
+            "@context": SCHEMA_CONTEXT,
+            "@type": "Organization",
+            "@id": f"{page_url}#organization",
+            "name": str(name),
+            "url": page_url,
+            "description": description,
+            "foundingDate": str(collective.founding_year),
+            "member": [_organization_reference(request, member) for member in members],
+        },
+    )
+
+
+def organization_meta(request, organization, collective=None):
+    name = localized(organization, "name")
+    fallback = _("%(name)s is part of the Children's Rights Collective.") % {"name": name}
+    description = summary(localized(organization, "description"), fallback)
+    site_name = (
+        str(localized(collective, "name")) if collective else _("Children's Rights Collective")
+    )
+    image = _logo_url(request, organization)
+    data = {
+        "@context": SCHEMA_CONTEXT,
+        **_organization_reference(request, organization),
+        "description": description,
+    }
+    if image:
+        data["logo"] = image
+    if collective is not None and organization._meta.model_name == "memberorganization":
+        data["memberOf"] = {
+            "@type": "Organization",
+            "name": site_name,
+            "url": request.build_absolute_uri(collective.get_absolute_url()),
+        }
+    return PageMeta(
+        title=f"{name} | {site_name}",
+        description=description,
+        languages=content_languages(organization),
+        structured_data=data,
+        image=image,
+    )
+
+
+def _organization_reference(request, organization):
+    reference = {
+        "@type": "Organization",
+        "name": str(localized(organization, "name")),
+        "url": request.build_absolute_uri(organization.get_absolute_url()),
+    }
+    if organization.website:
+        reference["sameAs"] = [organization.website]
+    return reference
+
+
+def _logo_url(request, organization):
+    if not organization.logo:
+        return ""
+    return request.build_absolute_uri(organization.logo.url)
+
+
+def og_locale(code):
+    return settings.OPEN_GRAPH_LOCALES.get(code, code)
+
+
+def json_ld(data):
+    """A <script type="application/ld+json"> block, safe to place in HTML."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026")):
+        payload = payload.replace(character, escape)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))

@@ -1,0 +1,44 @@
+"""/sitemap.xml: every public page, in each language its content exists in, with alternates."""
+
+from django.contrib.sitemaps import Sitemap
+
+from organizations.models import AdvisoryBody, MemberOrganization
+
+from .models import Collective
+from .seo import content_languages
+
+
+class LocalizedSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def get_languages_for_item(self, item):
+        return list(content_languages(item))
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class WhoAreWeSitemap(LocalizedSitemap):
+    priority = 1.0
+
+    def items(self):
+        collective = Collective.load()
+        return [collective] if collective else []
+
+
+class OrganizationSitemap(LocalizedSitemap):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def items(self):
+        return self.model.objects.published()
+
+
+SITEMAPS = {
+    "who-are-we": WhoAreWeSitemap,
+    "members": OrganizationSitemap(MemberOrganization),
+    "advisors": OrganizationSitemap(AdvisoryBody),
+}

@@ -1,0 +1,172 @@
+"""What search engines and social networks read: titles, descriptions, languages, data."""
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.conf import settings
+from django.test import RequestFactory
+
+from collective.views import server_error
+from organizations.models import MemberOrganization
+from tests.html import elements, visible_text
+from tests.test_smoke import public_urls
+
+SITEMAP_NS = {
+    "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "x": "http://www.w3.org/1999/xhtml",
+}
+
+
+def meta_content(response, **attrs):
+    found = elements(response, "meta", **attrs)
+    return found[0]["content"] if found else None
+
+
+def json_ld(response):
+    body = response.content.decode()
+    start = body.index('<script type="application/ld+json">') + len(
+        '<script type="application/ld+json">'
+    )
+    return json.loads(body[start : body.index("</script>", start)])
+
+
+def test_every_page_has_a_unique_title_and_description(client, seeded):
+    titles, descriptions = set(), set()
+    urls = public_urls()
+    for url in urls:
+        response = client.get(url)
+        titles.add(response.content.decode().split("<title>")[1].split("</title>")[0])
+        description = meta_content(response, name="description")
+        assert description, url
+        assert len(description) <= 161, url
+        descriptions.add(description)
+    assert len(titles) == len(descriptions) == len(urls)
+
+
+@pytest.mark.parametrize("url", ["/nl/wie-zijn-wij/", "/en/members/njr/"])
+def test_canonical_and_open_graph_point_at_the_page_itself(client, seeded, url):
+    response = client.get(url)
+    assert elements(response, "link", rel="canonical")[0]["href"] == f"http://testserver{url}"
+    assert meta_content(response, property="og:url") == f"http://testserver{url}"
+    assert meta_content(response, name="twitter:card") == "summary"
+
+
+@pytest.mark.parametrize(
+    ("url", "locale", "other"),
+    [("/nl/wie-zijn-wij/", "nl_NL", "en_GB"), ("/en/who-are-we/", "en_GB", "nl_NL")],
+)
+def test_open_graph_names_the_language(client, seeded, url, locale, other):
+    response = client.get(url)
+    assert meta_content(response, property="og:locale") == locale
+    assert meta_content(response, property="og:locale:alternate") == other
+
+
+def test_description_is_in_the_page_language(client, seeded):
+    english = meta_content(client.get("/en/who-are-we/"), name="description")
+    assert english.startswith("The Children's Rights Collective was established in 1995")
+
+
+def test_a_member_without_description_gets_a_generated_one(client, seeded):
+    dutch = meta_content(client.get("/nl/leden/terre-des-hommes/"), name="description")
+    assert dutch == "Terre des Hommes is onderdeel van het Kinderrechtencollectief."
+
+
+@pytest.fixture
+def njr_without_english(seeded):
+    MemberOrganization.objects.filter(slug="njr").update(description_en="")
+
+
+def hreflangs(response):
+    return {link["hreflang"] for link in elements(response, "link", rel="alternate")}
+
+
+def test_hreflang_leaves_out_a_language_the_page_lacks(client, njr_without_english):
+    assert hreflangs(client.get("/nl/leden/njr/")) == {"nl", "x-default"}
+    assert hreflangs(client.get("/nl/wie-zijn-wij/")) == {"nl", "en", "x-default"}
+
+
+def sitemap_entries(client):
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    return {
+        url.find("s:loc", SITEMAP_NS).text: {
+            link.get("hreflang"): link.get("href") for link in url.findall("x:link", SITEMAP_NS)
+        }
+        for url in root.findall("s:url", SITEMAP_NS)
+    }
+
+
+def test_sitemap_lists_every_public_page_in_every_language_with_alternates(client, seeded):
+    entries = sitemap_entries(client)
+    assert set(entries) == {f"http://testserver{url}" for url in public_urls()}
+    njr = entries["http://testserver/en/members/njr/"]
+    assert njr == {
+        "nl": "http://testserver/nl/leden/njr/",
+        "en": "http://testserver/en/members/njr/",
+        "x-default": "http://testserver/leden/njr/",
+    }
+
+
+def test_sitemap_leaves_out_languages_without_content_and_unpublished_pages(
+    client, njr_without_english
+):
+    MemberOrganization.objects.filter(slug="terre-des-hommes").update(is_published=False)
+    entries = sitemap_entries(client)
+    assert "http://testserver/en/members/njr/" not in entries
+    assert "http://testserver/nl/leden/njr/" in entries
+    assert not [url for url in entries if "terre-des-hommes" in url]
+
+
+def test_robots_txt_points_to_the_sitemap(client, db):
+    response = client.get("/robots.txt")
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Sitemap: http://testserver/sitemap.xml" in response.content.decode()
+    assert "Disallow: /admin/" in response.content.decode()
+
+
+def test_json_ld_names_the_collective_and_every_current_member(client, seeded):
+    MemberOrganization.objects.filter(slug="unicef-nederland").update(left="2020-01-01")
+    data = json_ld(client.get("/en/who-are-we/"))
+    assert data["@type"] == "Organization"
+    assert data["name"] == "Children's Rights Collective"
+    names = [member["name"] for member in data["member"]]
+    current = MemberOrganization.objects.current()
+    assert names == [member.name_en for member in current]
+    assert "UNICEF the Netherlands" not in names
+
+
+def test_member_page_json_ld_has_url_logo_and_same_as(client, seeded, settings, tmp_path):
+    from tests.editing.test_history import logo_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    njr = MemberOrganization.objects.get(slug="njr")
+    njr.logo = logo_upload("njr.png", "orange")
+    njr.save()
+    data = json_ld(client.get("/en/members/njr/"))
+    assert data["url"] == "http://testserver/en/members/njr/"
+    assert data["sameAs"] == ["https://www.njr.nl/"]
+    assert data["logo"].startswith("http://testserver/media/logos/")
+    assert data["memberOf"]["name"] == "Children's Rights Collective"
+
+
+def test_json_ld_cannot_break_out_of_its_script(client, seeded):
+    MemberOrganization.objects.filter(slug="njr").update(name_en="</script><script>alert(1)")
+    body = client.get("/en/who-are-we/").content.decode()
+    assert "</script><script>alert(1)" not in body
+    assert json_ld(client.get("/en/members/njr/"))["name"] == "</script><script>alert(1)"
+
+
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [("/nl/leden/x/", "Er ging iets mis"), ("/en/members/x/", "Something went wrong")],
+)
+def test_500_page_is_localized_and_needs_no_database(path, heading):
+    response = server_error(RequestFactory().get(path))
+    assert response.status_code == 500
+    assert heading in visible_text(response)
+    assert elements(response, "html")[0]["lang"] == path.split("/")[1]
+
+
+def test_500_page_defaults_to_the_site_language():
+    response = server_error(RequestFactory().get("/unknown/"))
+    assert elements(response, "html")[0]["lang"] == settings.LANGUAGE_CODE
