@@ -8,7 +8,7 @@ HOST_PORT ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install run test lint format messages
+.PHONY: help install tools run test lint format messages lighthouse
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,6 +23,9 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 install: $(VENV)/.installed ## Install everything into .venv and compile the translations
 	$(BIN)/pocompile --progress=none -i collective/locale -o collective/locale
+
+tools: ## Install the third-party checkers (Nu HTML Checker, axe-core, Lighthouse; needs npm and Java)
+	npm ci --ignore-scripts --no-audit --no-fund --prefix tests/tools
 
 run: install ## Migrate, load the seed content and serve on http://127.0.0.1:8000
 	$(MANAGE) migrate --no-input
@@ -41,6 +44,9 @@ lint: install ## ruff check and format check, Django's checks, no pending migrat
 format: install ## Let ruff fix what it can and format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+lighthouse: install tools ## Lighthouse scores of both "Who are we" pages (needs Chromium)
+	$(BIN)/python tests/tools/lighthouse.py
 
 messages: install ## Update the .po files from the code and templates (needs GNU gettext)
 	$(MANAGE) makemessages --all --no-location --no-obsolete --ignore=.venv --ignore=tests

@@ -24,6 +24,7 @@ urlpatterns = [
     path("", views.language_redirect, name="language-redirect"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon),
     path("admin/translations/", include("collective.translations.urls")),
     path("admin/preview/", include("collective.editing.urls")),
     path("admin/", admin.site.urls),
@@ -45,5 +46,9 @@ if settings.DEBUG:
 # Last: an address without language prefix is tried as a page path in each language.
 _prefixes = "|".join(code for code, _name in settings.LANGUAGES)
 urlpatterns.append(
-    re_path(rf"^(?!(?:{_prefixes})/)(?P<path>.+/)$", views.negotiate_language, name="negotiate")
+    re_path(
+        rf"^(?!(?:{_prefixes})/)(?P<path>(?:[^/.]+/)+)$",
+        views.negotiate_language,
+        name="negotiate",
+    )
 )

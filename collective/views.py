@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect
 from django.template import loader
+from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils.translation import get_language_from_path, get_language_from_request, override
 from django.views.decorators.cache import cache_control
@@ -75,6 +76,11 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the real icon."""
+    return redirect(static("favicon.svg"), permanent=True)
 
 
 def server_error(request):

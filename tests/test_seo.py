@@ -170,3 +170,14 @@ def test_500_page_is_localized_and_needs_no_database(path, heading):
 def test_500_page_defaults_to_the_site_language():
     response = server_error(RequestFactory().get("/unknown/"))
     assert elements(response, "html")[0]["lang"] == settings.LANGUAGE_CODE
+
+
+def test_favicon_address_leads_to_the_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
+
+
+@pytest.mark.parametrize("path", ["/apple-touch-icon.png", "/wp-login.php"])
+def test_file_like_addresses_are_a_plain_404(client, db, path):
+    assert client.get(path).status_code == 404
