@@ -87,11 +87,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env("REDIS_URL")}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("REDIS_URL"),
+            # A dead Redis must cost a visitor milliseconds, not the default wait of minutes.
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
+        }
         if env.str("REDIS_URL", default="")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
 }
+# Public pages: kept rendered in the cache (0 turns that off), kept by a reverse proxy or CDN
+# for a short time, and served stale by it for a while longer while it fetches a fresh copy.
+PAGE_CACHE_SECONDS = env.int("DJANGO_PAGE_CACHE_SECONDS", default=60 * 60)
+PROXY_CACHE_SECONDS = env.int("DJANGO_PROXY_CACHE_SECONDS", default=60)
+STALE_WHILE_REVALIDATE_SECONDS = env.int("DJANGO_STALE_WHILE_REVALIDATE_SECONDS", default=5 * 60)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

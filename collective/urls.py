@@ -7,13 +7,14 @@ from django.utils.translation import pgettext_lazy
 from django.views.generic import RedirectView
 
 from . import views
+from .caching import cached_page
 from .sitemaps import SITEMAPS
 
 collective_patterns = (
     [
         path(
             pgettext_lazy("URL path", "who-are-we/"),
-            views.WhoAreWeView.as_view(),
+            cached_page(views.WhoAreWeView.as_view()),
             name="who-are-we",
         ),
     ],

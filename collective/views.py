@@ -47,11 +47,11 @@ def _is_page(path):
 
 def who_are_we_context(request, collective):
     """What the "Who are we" page shows, shared by the public view and the staff preview."""
-    members = list(MemberOrganization.objects.current())
+    members, former_members = MemberOrganization.objects.published().split_by_membership()
     return {
         "collective": collective,
         "members": members,
-        "former_members": MemberOrganization.objects.former(),
+        "former_members": former_members,
         "advisory_bodies": AdvisoryBody.objects.published(),
         "meta": seo.who_are_we_meta(request, collective, members),
     }

@@ -17,13 +17,14 @@ from functools import cache as memoize
 from pathlib import PurePosixPath
 
 from django import forms
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps
+
+from collective.caching import cache_delete, cache_get, cache_set
 
 ALLOWED_FORMATS = {"PNG", "JPEG", "WEBP"}
 MAX_BYTES = 5 * 1024 * 1024
@@ -261,7 +262,7 @@ def store_renditions(original_name, renditions):
         # Storage.save never overwrites; it would pick another name.
         default_storage.delete(name)
         default_storage.save(name, ContentFile(data))
-    cache.set(_availability_key(original_name), True, AVAILABLE_SECONDS)
+    cache_set(_availability_key(original_name), True, AVAILABLE_SECONDS)
 
 
 def rebuild_renditions(organization):
@@ -286,16 +287,16 @@ def delete_logo_files(original_name):
     default_storage.delete(original_name)
     for extension, density in RENDITIONS:
         default_storage.delete(rendition_name(original_name, extension, density))
-    cache.delete(_availability_key(original_name))
+    cache_delete(_availability_key(original_name))
 
 
 def renditions_available(original_name):
     """Whether the renditions are stored: asked of the storage once, then remembered."""
     key = _availability_key(original_name)
-    available = cache.get(key)
+    available = cache_get(key)
     if available is None:
         available = default_storage.exists(rendition_name(original_name, *RENDITIONS[-1]))
-        cache.set(key, available, AVAILABLE_SECONDS if available else MISSING_SECONDS)
+        cache_set(key, available, AVAILABLE_SECONDS if available else MISSING_SECONDS)
     return available
 
 

@@ -30,6 +30,15 @@ class MemberQuerySet(OrganizationQuerySet):
         today = today or timezone.localdate()
         return self.published().filter(left__lte=today).order_by("-left", "position", "pk")
 
+    def split_by_membership(self, today=None):
+        """(current, former) members in one query, ordered like current() and former()."""
+        today = today or timezone.localdate()
+        rows = list(self)
+        current = [m for m in rows if m.is_current(today)]
+        former = [m for m in rows if m.left is not None and m.left <= today]
+        former.sort(key=lambda m: m.left, reverse=True)
+        return current, former
+
 
 class Organization(models.Model):
     """What member organizations and the advisory body share: a name, a text, a logo, a link."""
@@ -118,6 +127,10 @@ class MemberOrganization(Organization):
     @property
     def is_former(self):
         return self.left is not None and self.left <= timezone.localdate()
+
+    def is_current(self, today):
+        joined = self.joined is None or self.joined <= today
+        return joined and (self.left is None or self.left > today)
 
 
 class AdvisoryBody(Organization):

@@ -1,6 +1,8 @@
 from django.urls import path
 from django.utils.translation import pgettext_lazy
 
+from collective.caching import cached_page
+
 from .models import AdvisoryBody, MemberOrganization
 from .views import OrganizationDetailView
 
@@ -9,12 +11,12 @@ app_name = "organizations"
 urlpatterns = [
     path(
         pgettext_lazy("URL path", "members/<slug:slug>/"),
-        OrganizationDetailView.as_view(model=MemberOrganization),
+        cached_page(OrganizationDetailView.as_view(model=MemberOrganization)),
         name="member",
     ),
     path(
         pgettext_lazy("URL path", "advisor/<slug:slug>/"),
-        OrganizationDetailView.as_view(model=AdvisoryBody),
+        cached_page(OrganizationDetailView.as_view(model=AdvisoryBody)),
         name="advisor",
     ),
 ]

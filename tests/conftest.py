@@ -7,6 +7,17 @@ from collective import seeding
 from collective.translations import roles
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: pages cached by one test are not another's."""
+    from django.core.cache import cache
+
+    from collective import caching
+
+    caching._paused_until = 0.0
+    cache.clear()
+
+
 @pytest.fixture
 def seeded(db):
     """The database as `seed_content` leaves it."""

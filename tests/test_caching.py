@@ -1,0 +1,183 @@
+"""The public pages' cache: query budget, validators, proxy headers, invalidation, outages."""
+
+import logging
+
+import pytest
+from django.core.cache import cache
+from model_bakery import baker
+
+from organizations.models import MemberOrganization
+from tests.html import visible_text
+
+PAGES = [
+    "/nl/wie-zijn-wij/",
+    "/en/who-are-we/",
+    "/nl/leden/njr/",
+    "/en/advisor/nederlands-jeugdinstituut/",
+]
+
+
+@pytest.fixture
+def many_members(seeded):
+    baker.make(
+        MemberOrganization,
+        _quantity=494,
+        is_published=True,
+        name_nl="Lid",
+        name_en="Member",
+        description_nl="Een lid.",
+        description_en="A member.",
+        slug=iter(f"lid-{n}" for n in range(494)),
+    )
+
+
+@pytest.mark.parametrize("fixture", ["seeded", "many_members"])
+def test_who_are_we_takes_three_queries_uncached_and_none_cached(
+    client, request, fixture, django_assert_max_num_queries, django_assert_num_queries
+):
+    request.getfixturevalue(fixture)
+    with django_assert_max_num_queries(3):
+        assert client.get("/nl/wie-zijn-wij/").status_code == 200
+    with django_assert_num_queries(0):
+        assert client.get("/nl/wie-zijn-wij/").status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/en/members/njr/", "/nl/adviseur/nederlands-jeugdinstituut/"])
+def test_organization_pages_take_two_queries_uncached_and_none_cached(
+    client, seeded, url, django_assert_max_num_queries, django_assert_num_queries
+):
+    with django_assert_max_num_queries(2):
+        client.get(url)
+    with django_assert_num_queries(0):
+        client.get(url)
+
+
+def test_pages_are_cached_per_language(client, seeded):
+    client.get("/nl/wie-zijn-wij/")
+    english = client.get("/en/who-are-we/")
+    assert "Who are we" in visible_text(english)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_public_pages_allow_a_short_shared_cache(client, seeded, url):
+    cache_control = client.get(url)["Cache-Control"]
+    assert "public" in cache_control
+    assert "s-maxage=60" in cache_control
+    assert "stale-while-revalidate=300" in cache_control
+
+
+def test_conditional_requests_get_304(client, seeded):
+    first = client.get("/nl/wie-zijn-wij/")
+    assert first["ETag"]
+    assert first["Last-Modified"]
+    again = client.get("/nl/wie-zijn-wij/", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    since = client.get("/nl/wie-zijn-wij/", headers={"if-modified-since": first["Last-Modified"]})
+    assert since.status_code == 304
+
+
+def test_staff_get_fresh_private_pages(admin_client, client, seeded):
+    client.get("/nl/leden/njr/")
+    MemberOrganization.objects.filter(slug="njr").update(
+        description_nl="Bijgewerkt zonder signaal."
+    )
+    response = admin_client.get("/nl/leden/njr/")
+    assert "Bijgewerkt zonder signaal." in visible_text(response)
+    assert "private" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
+def test_saving_a_member_refreshes_exactly_its_pages(client, seeded, django_assert_num_queries):
+    for url in [
+        "/nl/wie-zijn-wij/",
+        "/en/who-are-we/",
+        "/nl/leden/njr/",
+        "/en/members/njr/",
+        "/nl/leden/kinderpostzegels/",
+    ]:
+        client.get(url)
+    njr = MemberOrganization.objects.get(slug="njr")
+    njr.description_en = "Changed in English."
+    njr.save()
+    assert "Changed in English." in visible_text(client.get("/en/members/njr/"))
+    assert "Changed in English." in visible_text(client.get("/en/who-are-we/"))
+    with django_assert_num_queries(0):
+        client.get("/nl/leden/kinderpostzegels/")
+
+
+def test_a_new_slug_refreshes_the_old_address(client, seeded):
+    client.get("/nl/leden/njr/")
+    njr = MemberOrganization.objects.get(slug="njr")
+    njr.slug = "nationale-jeugdraad"
+    njr.save()
+    assert client.get("/nl/leden/njr/").status_code == 404
+
+
+def test_deleting_a_member_refreshes_the_list(client, seeded):
+    client.get("/nl/wie-zijn-wij/")
+    MemberOrganization.objects.get(slug="njr").delete()
+    assert "NJR is het jongerennetwerk" not in visible_text(client.get("/nl/wie-zijn-wij/"))
+
+
+def test_404s_are_not_cached(client, seeded):
+    assert client.get("/nl/leden/augeo/").status_code == 404
+    baker.make(MemberOrganization, slug="augeo", name_nl="Augeo", is_published=True)
+    assert client.get("/nl/leden/augeo/").status_code == 200
+
+
+def test_page_cache_can_be_turned_off(client, seeded, settings, django_assert_max_num_queries):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/nl/wie-zijn-wij/")
+    with django_assert_max_num_queries(3) as captured:
+        client.get("/nl/wie-zijn-wij/")
+    assert len(captured.captured_queries) > 0
+
+
+@pytest.fixture
+def unreachable_cache(settings):
+    from collective import caching
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",
+            "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
+        }
+    }
+    caching._paused_until = 0.0
+    yield
+    caching._paused_until = 0.0
+
+
+def test_pages_are_served_when_the_cache_is_down(client, seeded, unreachable_cache, caplog):
+    with caplog.at_level(logging.WARNING, logger="collective.caching"):
+        for url in PAGES:
+            assert client.get(url).status_code == 200
+    assert "Cache unavailable" in caplog.text
+    assert len([r for r in caplog.records if r.name == "collective.caching"]) == 1, (
+        "logged once, then paused"
+    )
+
+
+def test_saving_works_when_the_cache_is_down(seeded, unreachable_cache):
+    njr = MemberOrganization.objects.get(slug="njr")
+    njr.description_en = "Saved during an outage."
+    njr.save()
+    njr.refresh_from_db()
+    assert njr.description_en == "Saved during an outage."
+
+
+def test_the_cache_is_tried_again_after_a_pause(client, seeded, monkeypatch):
+    from collective import caching
+
+    calls = []
+    monkeypatch.setattr(
+        cache, "get", lambda *a, **k: calls.append(1) or (_ for _ in ()).throw(ConnectionError())
+    )
+    client.get("/nl/leden/njr/")
+    client.get("/nl/leden/njr/")
+    assert len(calls) == 1
+    monkeypatch.setattr(caching, "_paused_until", 0.0)
+    client.get("/nl/leden/njr/")
+    assert len(calls) == 2
