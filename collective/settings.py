@@ -136,8 +136,27 @@ STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded logos live in a local folder, or, for several app servers, in S3-compatible object
+# storage that they all share (django-storages; install with `pip install -e ".[s3]"`).
+MEDIA_STORAGE = env.str("DJANGO_MEDIA_STORAGE", default="filesystem")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+                "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+                "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+                "custom_domain": env.str("AWS_S3_CUSTOM_DOMAIN", default=None),
+                # Logos are public; plain URLs can be cached by browsers and proxies.
+                "querystring_auth": False,
+                "default_acl": None,
+                "file_overwrite": False,
+            },
+        }
+        if MEDIA_STORAGE == "s3"
+        else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    ),
     "staticfiles": {
         # Hashed names need `collectstatic` first, which a local run does not do.
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

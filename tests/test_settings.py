@@ -12,3 +12,38 @@ def test_cache_stores_and_returns_values():
 def test_dutch_is_the_default_and_fallback_language():
     assert settings.LANGUAGE_CODE == settings.LANGUAGES[0][0] == "nl"
     assert settings.MODELTRANSLATION_FALLBACK_LANGUAGES == {"default": ("nl",)}
+
+
+def settings_in(env):
+    """The STORAGES a fresh process builds from this environment."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps(settings.STORAGES['default']))"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "collective.settings", **env}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
+    )
+    return json.loads(result.stdout)
+
+
+def test_media_go_to_the_local_folder_by_default():
+    assert settings_in({})["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+
+
+def test_media_go_to_s3_compatible_storage_when_chosen():
+    storage = settings_in(
+        {
+            "DJANGO_MEDIA_STORAGE": "s3",
+            "AWS_STORAGE_BUCKET_NAME": "logos",
+            "AWS_S3_ENDPOINT_URL": "https://objects.example.org",
+        }
+    )
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"]["bucket_name"] == "logos"
+    assert storage["OPTIONS"]["endpoint_url"] == "https://objects.example.org"
