@@ -26,9 +26,9 @@ urlpatterns = [
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon),
-    path("admin/translations/", include("collective.translations.urls")),
-    path("admin/preview/", include("collective.editing.urls")),
-    path("admin/", admin.site.urls),
+    path(f"{settings.ADMIN_PATH}translations/", include("collective.translations.urls")),
+    path(f"{settings.ADMIN_PATH}preview/", include("collective.editing.urls")),
+    path(settings.ADMIN_PATH, admin.site.urls),
 ]
 
 urlpatterns += i18n_patterns(

@@ -21,6 +21,7 @@ class EditingAdminMixin:
 
     form = ConcurrentEditForm
     change_form_template = "admin/editing/change_form.html"
+    object_history_list_template = "admin/editing/history_list.html"
     view_on_site = False  # replaced by one link per language, see site_links()
 
     def get_urls(self):

@@ -44,6 +44,14 @@ RUN_AXE = """async (tags) => {
 }"""
 
 
+@pytest.fixture
+def page(browser):
+    """A page that lets axe in: it is injected as an inline script, which the site's CSP refuses."""
+    context = browser.new_context(bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture(scope="session")
 def axe_source():
     if not AXE_JS.exists():

@@ -1,0 +1,111 @@
+"""Safe defaults: security headers on every response, a strict CSP, locked-out logins."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.urls import reverse
+
+URLS = [
+    "/nl/wie-zijn-wij/",
+    "/en/members/njr/",
+    "/robots.txt",
+    "/sitemap.xml",
+    "/nl/geen-pagina/",
+    "/admin/login/",
+]
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_every_response_carries_the_security_headers(client, seeded, url):
+    response = client.get(url)
+    policy = response["Content-Security-Policy"]
+    assert "'unsafe-inline'" not in policy
+    assert "script-src 'self'" in policy
+    assert "style-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "object-src 'none'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+def test_logins_lock_out_after_repeated_failures(client, db, django_user_model):
+    django_user_model.objects.create_superuser("beheer", password="the-right-password-123")
+    login = reverse("admin:login")
+    for _attempt in range(5):
+        client.post(login, {"username": "beheer", "password": "wrong"})
+    locked = client.post(login, {"username": "beheer", "password": "the-right-password-123"})
+    assert locked.status_code in (403, 429)
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_good_login_still_works_before_the_limit(client, db, django_user_model):
+    django_user_model.objects.create_superuser("beheer", password="the-right-password-123")
+    login = reverse("admin:login")
+    for _attempt in range(3):
+        client.post(login, {"username": "beheer", "password": "wrong"})
+    response = client.post(login, {"username": "beheer", "password": "the-right-password-123"})
+    assert response.status_code == 302
+
+
+def test_short_passwords_are_refused():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password("kort-wacht1")
+
+
+def run_django(env, *args):
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], capture_output=True, text=True, env=environment
+    )
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "x8#k2$-production-like-secret-key-for-the-deploy-check-9f7a1c3e5b",
+    "DJANGO_ALLOWED_HOSTS": "www.kinderrechten.nl",
+}
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS"])
+def test_production_refuses_to_start_without_secret_or_hosts(missing):
+    env = {key: value for key, value in PRODUCTION.items() if key != missing}
+    result = run_django(env, "check")
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_deploy_check_is_clean_with_the_defaults():
+    result = run_django(PRODUCTION, "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_plain_http_switch_keeps_the_rest_strict():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.DEBUG, s.X_FRAME_OPTIONS)"
+    )
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    environment.update(
+        PRODUCTION, DJANGO_HTTPS="false", DJANGO_SETTINGS_MODULE="collective.settings"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=environment
+    )
+    assert result.stdout.split()[-4:] == ["False", "False", "False", "DENY"]
+
+
+def test_the_admin_address_can_be_moved():
+    environment = {"DJANGO_ADMIN_PATH": "beheer-7f3a"}
+    result = run_django(
+        environment, "shell", "-c", "from django.urls import reverse; print(reverse('admin:index'))"
+    )
+    assert result.stdout.strip().endswith("/beheer-7f3a/")
