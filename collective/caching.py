@@ -59,7 +59,8 @@ def cache_delete(key):
 
 
 def _version_key(language, path):
-    return f"page-version:{language}:{path}"
+    # Hashed: any address must make a short key of safe characters, whatever a visitor typed.
+    return f"page-version:{language}:{hashlib.sha256(path.encode()).hexdigest()[:40]}"
 
 
 def _page_key(request, version):

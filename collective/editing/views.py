@@ -6,6 +6,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.cache import never_cache
 
+from collective.translations.status import translated_models
+
 from .previews import render_preview
 
 
@@ -17,7 +19,8 @@ def preview(request, app_label, model_name, pk, language):
     except LookupError as error:
         raise Http404 from error
     model_admin = admin.site._registry.get(model)
-    if model_admin is None or language not in dict(settings.LANGUAGES):
+    previewable = model_admin is not None and model in translated_models()
+    if not previewable or language not in dict(settings.LANGUAGES):
         raise Http404
     obj = get_object_or_404(model._default_manager, pk=pk)
     if not model_admin.has_view_or_change_permission(request, obj):

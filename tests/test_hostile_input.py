@@ -1,0 +1,125 @@
+"""Hostile and garbled requests get a 4xx or a proper page, never a 500 (property-based)."""
+
+import string
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+EXAMPLES = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+segment = st.one_of(
+    st.sampled_from(
+        [
+            "nl",
+            "en",
+            "de",
+            "leden",
+            "members",
+            "adviseur",
+            "advisor",
+            "njr",
+            "..",
+            ".",
+            "%2e%2e",
+            "admin",
+            "wie-zijn-wij",
+            "who-are-we",
+            "sitemap.xml",
+            "robots.txt",
+        ]
+    ),
+    st.text(
+        alphabet=string.ascii_letters + string.digits + "-_.~%!$&'()*+,;=:@",
+        min_size=1,
+        max_size=30,
+    ),
+    st.text(min_size=1, max_size=20).map(
+        lambda text: text.replace("/", "").replace("?", "") or "x"
+    ),
+)
+paths = st.lists(segment, min_size=0, max_size=6).map(
+    lambda parts: "/" + "/".join(parts)
+) | st.sampled_from(["/", "//", "/nl//", "/%ff/", "/nl/%c0%af/", "/..%2f..%2fetc/passwd"])
+
+
+@EXAMPLES
+@given(path=paths, trailing=st.booleans())
+def test_no_address_gives_a_server_error(client, seeded, path, trailing):
+    response = client.get(path + ("/" if trailing else ""))
+    assert response.status_code < 500, path
+
+
+@EXAMPLES
+@given(header=st.text(max_size=200))
+def test_any_accept_language_header_is_handled(client, seeded, header):
+    try:
+        response = client.get("/", headers={"accept-language": header})
+    except ValueError:  # header values with control characters cannot be sent by any client
+        return
+    assert response.status_code == 302
+
+
+@EXAMPLES
+@given(value=st.text(max_size=100))
+def test_any_language_cookie_is_handled(client, seeded, value):
+    client.cookies["django_language"] = value.encode("ascii", "ignore").decode()
+    for url in ["/", "/nl/wie-zijn-wij/", "/leden/njr/"]:
+        assert client.get(url).status_code in (200, 302)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/%ff%fe/",
+        "/nl/leden/%ff/",
+        "/nl/leden/njr%00/",
+        "/de/wie-zijn-wij/",
+        "/xx/",
+        "/nl/leden/" + "a" * 5000 + "/",
+    ],
+)
+def test_garbled_paths_are_4xx(client, seeded, path):
+    assert 400 <= client.get(path).status_code < 500
+
+
+def test_a_huge_query_string_is_harmless(client, seeded):
+    query = "&".join(f"f{n}=v" for n in range(5000))
+    assert client.get(f"/nl/wie-zijn-wij/?{query}").status_code == 200
+
+
+def test_an_unknown_host_is_refused(client, seeded):
+    assert client.get("/nl/wie-zijn-wij/", headers={"host": "evil.example"}).status_code == 400
+
+
+@EXAMPLES
+@given(value=st.text(max_size=60))
+def test_admin_translation_filter_accepts_any_value(admin_client, seeded, value):
+    url = reverse("admin:organizations_memberorganization_changelist")
+    assert admin_client.get(url, {"translation": value}).status_code < 500
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/translations/organizations/memberorganization/999999/en/",
+        "/admin/translations/organizations/memberorganization/3/xx/",
+        "/admin/translations/nope/nothing/3/en/",
+        "/admin/preview/organizations/memberorganization/999999/en/",
+        "/admin/preview/auth/user/1/en/",
+        "/admin/organizations/memberorganization/abc/change/",
+    ],
+)
+def test_admin_addresses_with_bad_parts_are_4xx_or_redirects(admin_client, seeded, path):
+    assert admin_client.get(path).status_code in (302, 403, 404)
+
+
+def test_a_posted_form_with_too_many_fields_is_refused(admin_client, seeded):
+    url = reverse("admin:organizations_memberorganization_add")
+    data = {f"field{n}": "x" for n in range(1200)}
+    assert admin_client.post(url, data).status_code == 400
