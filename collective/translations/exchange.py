@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeElementTree
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from lxml import etree
 from modeltranslation.utils import build_localized_fieldname
-from translate.misc import xml_helpers
 from translate.storage import pypo, xliff
 
 from . import status
@@ -326,10 +326,22 @@ def _refuse_unsafe_xml(text):
 
 
 def _parse_xml_root(text):
-    """Check the file is well-formed XLIFF 1.x, to give a clearer message than the toolkit."""
+    """Check the file is well-formed XLIFF 1.x, to give a clearer message than the toolkit.
+
+    defusedxml parses it first, refusing any DTD, entity or external reference, so the
+    toolkit's own (lxml) parser only ever sees a file free of them.
+    """
     try:
-        root = xml_helpers.parse_xml(text.encode("utf-8"))
-    except etree.XMLSyntaxError as error:
+        root = SafeElementTree.fromstring(text.encode("utf-8"), forbid_dtd=True)
+    except DefusedXmlException as error:
+        raise ExchangeError(
+            _(
+                "The file contains a %(declaration)s declaration. XLIFF files never need one, "
+                "and it is refused for safety."
+            )
+            % {"declaration": "DOCTYPE"}
+        ) from error
+    except SafeElementTree.ParseError as error:
         raise ExchangeError(
             _("The file is not well-formed XML: %(error)s") % {"error": error}
         ) from error

@@ -443,3 +443,11 @@ def test_admin_malformed_upload_shows_the_form_again_with_the_message(
     assert message in response.content.decode()
     assert b'type="file"' in response.content
     assert snapshot() == before
+
+
+def test_a_doctype_hidden_from_the_first_check_is_still_refused_by_defusedxml(njr):
+    from collective.translations.exchange import _parse_xml_root
+
+    sneaky = '<?xml version="1.0"?>\n<!-- x --><!DOCTYPE\txliff [<!ENTITY a "b">]><xliff/>'
+    with translation.override("en"), pytest.raises(exchange.ExchangeError, match="DOCTYPE"):
+        _parse_xml_root(sneaky)
