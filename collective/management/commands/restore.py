@@ -1,0 +1,33 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from collective import backup
+
+
+class Command(BaseCommand):
+    help = (
+        "Restore an archive made by `manage.py backup` onto a new, empty database that "
+        "`manage.py migrate` has prepared. The archive, its checksums, the languages, the "
+        "migration state and the emptiness of the database are all checked first; when any "
+        "check fails nothing is changed. The page cache is cleared afterwards."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The .tar.gz archive written by `manage.py backup`.")
+
+    def handle(self, *args, file, **options):
+        try:
+            report = backup.restore(file)
+        except backup.BackupError as error:
+            raise CommandError(f"{file}: {error} Nothing was changed.") from error
+        for note in report.notes:
+            self.stdout.write(self.style.WARNING(note))
+        for label, count in report.counts.items():
+            self.stdout.write(f"{label}: {count}")
+        made = report.manifest.get("created_at", "an unknown time")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Restored the backup of {made}: {sum(report.counts.values())} rows, "
+                f"{len(report.media_written)} media files written, "
+                f"{len(report.media_present)} already present. The page cache was cleared."
+            )
+        )
