@@ -8,7 +8,7 @@ HOST_PORT ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install tools run test lint format messages lighthouse
+.PHONY: help install tools run serve test lint format messages lighthouse bench faults
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -32,6 +32,13 @@ run: install ## Migrate, load the seed content and serve on http://127.0.0.1:800
 	$(MANAGE) seed_content
 	$(MANAGE) runserver $(HOST_PORT)
 
+serve: install ## Production settings under gunicorn on 127.0.0.1:8000 (needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS)
+	@$(BIN)/python -c "import environ, sys; e = environ.Env(); environ.Env.read_env('.env'); sys.exit(None if e.str('DJANGO_SECRET_KEY', default='') and e.str('DJANGO_ALLOWED_HOSTS', default='') else 'make serve: set DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS in the environment or in .env (see .env.example)')"
+	DJANGO_DEBUG=false $(MANAGE) check --deploy
+	DJANGO_DEBUG=false $(MANAGE) collectstatic --no-input --verbosity 0
+	DJANGO_DEBUG=false $(MANAGE) migrate --no-input
+	DJANGO_DEBUG=false exec $(BIN)/gunicorn -c collective/gunicorn.py collective.wsgi
+
 test: install ## Run the whole test suite (browser tests need Chromium at /usr/bin/chromium)
 	$(BIN)/pytest
 
@@ -47,6 +54,12 @@ format: install ## Let ruff fix what it can and format the code
 
 lighthouse: install tools ## Lighthouse scores of both "Who are we" pages (needs Chromium)
 	$(BIN)/python tests/tools/lighthouse.py
+
+bench: install ## Requests/s and latency against a constant Django view, on loopback (needs wrk)
+	$(BIN)/python tests/tools/bench.py $(BENCH_ARGS)
+
+faults: install ## 60 s at 64 connections, then PostgreSQL restarted and Redis stopped under load
+	$(BIN)/python tests/tools/faults.py
 
 messages: install ## Update the .po files from the code and templates (needs GNU gettext)
 	$(MANAGE) makemessages --all --no-location --no-obsolete --ignore=.venv --ignore=tests

@@ -47,3 +47,39 @@ def test_media_go_to_s3_compatible_storage_when_chosen():
     assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
     assert storage["OPTIONS"]["bucket_name"] == "logos"
     assert storage["OPTIONS"]["endpoint_url"] == "https://objects.example.org"
+
+
+def setting_in(env, name):
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        f"import django; django.setup(); from django.conf import settings; print(settings.{name})"
+    )
+    environment = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_URL"))
+    }
+    environment.update({"DJANGO_SETTINGS_MODULE": "collective.settings", **env})
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
+    )
+    return result.stdout.strip().splitlines()[-1]
+
+
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "s" * 60,
+    "DJANGO_ALLOWED_HOSTS": "example.org",
+}
+
+
+def test_production_without_a_shared_cache_keeps_no_page_cache():
+    assert setting_in(PRODUCTION, "PAGE_CACHE_SECONDS") == "0"
+
+
+def test_production_with_redis_keeps_pages_an_hour():
+    assert (
+        setting_in({**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/0"}, "PAGE_CACHE_SECONDS")
+        == "3600"
+    )
