@@ -1,4 +1,9 @@
+import logging
+
 from django.conf import settings
+from django.db import OperationalError
+
+logger = logging.getLogger(__name__)
 
 
 class PermissionsPolicyMiddleware:
@@ -10,4 +15,40 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+def database_unavailable(exception):
+    """Whether the database server is away (restart, failover), rather than a query at fault.
+
+    SQLSTATE class 08 is a connection failure and 57P an operator intervention (shutdown);
+    no SQLSTATE at all means the connection could not even be made.
+    """
+    cause = exception.__cause__
+    if not isinstance(exception, OperationalError) or cause is None:
+        return False
+    if not type(cause).__module__.startswith("psycopg"):
+        return False
+    sqlstate = getattr(cause, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(("08", "57P"))
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database restarts, visitors get a 503 with Retry-After and the log one line."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not database_unavailable(exception):
+            return None
+        from .views import server_error
+
+        logger.warning("Database unavailable, 503 for %s: %s", request.path, exception)
+        response = server_error(request)
+        response.status_code = 503
+        response["Retry-After"] = "5"
         return response

@@ -1,0 +1,48 @@
+"""While the database server restarts, visitors get a 503 that says to retry, not a 500."""
+
+import psycopg
+import pytest
+from django.db import OperationalError
+from django.test import RequestFactory
+
+from collective.middleware import DatabaseUnavailableMiddleware, database_unavailable
+
+
+def raised_from(cause):
+    try:
+        try:
+            raise cause
+        except Exception as error:
+            raise OperationalError(str(error)) from error
+    except OperationalError as wrapped:
+        return wrapped
+
+
+def psycopg_error(sqlstate):
+    error = psycopg.errors.lookup(sqlstate)("server away")
+    return error
+
+
+@pytest.mark.parametrize("sqlstate", ["57P01", "57P03", "08006"])
+def test_a_server_restart_is_a_503_with_retry_after(sqlstate):
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    response = middleware.process_exception(
+        RequestFactory().get("/en/who-are-we/"), raised_from(psycopg_error(sqlstate))
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert b"Something went wrong" in response.content
+
+
+def test_a_refused_connection_is_unavailable():
+    assert database_unavailable(raised_from(psycopg.OperationalError("connection refused")))
+
+
+@pytest.mark.parametrize(
+    "cause",
+    [psycopg.errors.lookup("42P01")("no such table"), ValueError("not the database")],
+)
+def test_query_errors_stay_server_errors(cause):
+    assert not database_unavailable(raised_from(cause))
+    middleware = DatabaseUnavailableMiddleware(lambda request: None)
+    assert middleware.process_exception(RequestFactory().get("/"), raised_from(cause)) is None
