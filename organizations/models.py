@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from collective.models import PLAIN_TEXT_HELP
@@ -84,7 +85,12 @@ class Organization(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse(self.url_name, kwargs={"slug": self.slug})
+        # Remembered per language and slug: a list page asks for each URL more than once.
+        key = (get_language(), self.slug)
+        urls = self.__dict__.setdefault("_absolute_urls", {})
+        if key not in urls:
+            urls[key] = reverse(self.url_name, kwargs={"slug": self.slug})
+        return urls[key]
 
     @property
     def anchor(self):
