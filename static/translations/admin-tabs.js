@@ -1,20 +1,31 @@
 // Marks the admin's language tabs that hold a missing or outdated field, so a translator sees
 // at a glance which language needs work. The fields themselves are marked by the server.
+//
+// modeltranslation builds the tabs in a jQuery ready handler, which jQuery 3 runs
+// asynchronously: it may come after the page's load event. So the marks are (re)applied
+// whenever the page's elements change, for the first few seconds.
 "use strict";
-window.addEventListener("load", function () {
-  document.querySelectorAll("[data-translation-state]").forEach(function (field) {
-    const panel = field.closest(".ui-tabs-panel");
-    if (!panel) {
-      return;
-    }
-    const tab = document.querySelector('a[href="#' + panel.id + '"]');
-    const state = field.dataset.translationState;
-    if (!tab || tab.querySelector(".translation-flag--" + state)) {
-      return;
-    }
-    const flag = document.createElement("span");
-    flag.className = "translation-flag translation-flag--" + state;
-    flag.textContent = " (" + field.dataset.translationLabel + ")";
-    tab.appendChild(flag);
+(function () {
+  function markTabs() {
+    document.querySelectorAll("[data-translation-state]").forEach(function (field) {
+      const panel = field.closest(".ui-tabs-panel");
+      const tab = panel && document.querySelector('a[href="#' + panel.id + '"]');
+      const state = field.dataset.translationState;
+      if (!tab || tab.querySelector(".translation-flag--" + state)) {
+        return;
+      }
+      const flag = document.createElement("span");
+      flag.className = "translation-flag translation-flag--" + state;
+      flag.textContent = " (" + field.dataset.translationLabel + ")";
+      tab.appendChild(flag);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    const observer = new MutationObserver(markTabs);
+    observer.observe(document.body, { childList: true, subtree: true });
+    window.setTimeout(function () { observer.disconnect(); }, 5000);
+    markTabs();
   });
-});
+  window.addEventListener("load", markTabs);
+})();

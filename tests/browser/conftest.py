@@ -53,3 +53,26 @@ def site(transactional_db, live_server):
 
     seeding.seed(seeding.load())
     return live_server.url
+
+
+STAFF_PASSWORD = "a-long-browser-test-password"
+
+
+@pytest.fixture
+def logged_in(browser, site):
+    """`logged_in(user)`: a Dutch-speaking browser page signed in to the admin as that user."""
+    contexts = []
+
+    def open_as(user):
+        context = browser.new_context(locale="nl-NL")
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{site}/admin/login/")
+        page.get_by_label("Gebruikersnaam").fill(user.username)
+        page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="Aanmelden").click()
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

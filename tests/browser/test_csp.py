@@ -4,31 +4,25 @@ import pytest
 from playwright.sync_api import expect
 
 from organizations.models import MemberOrganization
+from tests.browser.conftest import STAFF_PASSWORD as PASSWORD
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a-long-browser-test-password"
-
 
 @pytest.fixture
-def admin_page(browser, site, django_user_model):
-    django_user_model.objects.create_superuser("beheerder", password=PASSWORD)
-    context = browser.new_context(locale="nl-NL")
-    page = context.new_page()
-    refusals = []
+def admin_page(logged_in, django_user_model):
+    """An admin page that collects every refusal the Content-Security-Policy reports."""
+    page = logged_in(django_user_model.objects.create_superuser("beheerder", password=PASSWORD))
+    page.refusals = []
     page.on(
         "console",
         lambda message: (
-            refusals.append(message.text) if "Content Security Policy" in message.text else None
+            page.refusals.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
         ),
     )
-    page.goto(f"{site}/admin/login/")
-    page.get_by_label("Gebruikersnaam").fill("beheerder")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    page.refusals = refusals
-    yield page
-    context.close()
+    return page
 
 
 def test_admin_pages_run_without_csp_refusals(admin_page, site):

@@ -3,26 +3,18 @@ from playwright.sync_api import expect
 
 from collective.translations import roles
 from organizations.models import MemberOrganization
+from tests.browser.conftest import STAFF_PASSWORD as PASSWORD
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a-long-browser-test-password"
-
 
 @pytest.fixture
-def editor_page(browser, site, django_user_model):
+def editor_page(logged_in, django_user_model):
     from django.contrib.auth.models import Group
 
     editor = django_user_model.objects.create_user("redacteur", password=PASSWORD, is_staff=True)
     editor.groups.add(Group.objects.get(name=roles.EDITORS))
-    context = browser.new_context(locale="nl-NL")
-    page = context.new_page()
-    page.goto(f"{site}/admin/login/")
-    page.get_by_label("Gebruikersnaam").fill("redacteur")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    yield page
-    context.close()
+    return logged_in(editor)
 
 
 def wait_until(condition, page, attempts=50):

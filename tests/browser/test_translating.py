@@ -2,23 +2,14 @@ import pytest
 from playwright.sync_api import expect
 
 from organizations.models import MemberOrganization
+from tests.browser.conftest import STAFF_PASSWORD as PASSWORD
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "a-long-browser-test-password"
-
 
 @pytest.fixture
-def staff_page(browser, site, django_user_model):
-    django_user_model.objects.create_superuser("beheerder", password=PASSWORD)
-    context = browser.new_context(locale="nl-NL")
-    page = context.new_page()
-    page.goto(f"{site}/admin/login/")
-    page.get_by_label("Gebruikersnaam").fill("beheerder")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    yield page
-    context.close()
+def staff_page(logged_in, django_user_model):
+    return logged_in(django_user_model.objects.create_superuser("beheerder", password=PASSWORD))
 
 
 @pytest.fixture
@@ -62,7 +53,7 @@ def test_translator_view_works_with_the_keyboard_alone(staff_page, site, outdate
 
 
 def test_translator_fills_a_missing_english_text_that_the_public_page_then_shows(
-    browser, site, django_user_model
+    logged_in, site, django_user_model
 ):
     from django.contrib.auth.models import Group
 
@@ -71,12 +62,7 @@ def test_translator_fills_a_missing_english_text_that_the_public_page_then_shows
     MemberOrganization.objects.filter(slug="njr").update(description_en="")
     translator = django_user_model.objects.create_user("vertaler", password=PASSWORD, is_staff=True)
     translator.groups.add(Group.objects.get(name=roles.TRANSLATORS))
-    context = browser.new_context(locale="nl-NL")
-    page = context.new_page()
-    page.goto(f"{site}/admin/login/")
-    page.get_by_label("Gebruikersnaam").fill("vertaler")
-    page.get_by_label("Wachtwoord").fill(PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
+    page = logged_in(translator)
 
     page.get_by_role("link", name="Vertalingen", exact=True).first.click()
     expect(page.get_by_role("heading", name="Voortgang per taal")).to_be_visible()
@@ -94,4 +80,3 @@ def test_translator_fills_a_missing_english_text_that_the_public_page_then_shows
     page.goto(f"{site}/en/members/njr/")
     expect(page.get_by_text("NJR is the youth network of the Netherlands.")).to_be_visible()
     expect(page.get_by_text("not yet available in English")).to_have_count(0)
-    context.close()
