@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.cache import cache
 
+from tests.settings_probe import setting_in
+
 
 def test_cache_stores_and_returns_values():
     """Runs against Redis when REDIS_URL is set (as in CI), so a dead cache fails here."""
@@ -14,30 +16,16 @@ def test_dutch_is_the_default_and_fallback_language():
     assert settings.MODELTRANSLATION_FALLBACK_LANGUAGES == {"default": ("nl",)}
 
 
-def settings_in(env):
-    """The STORAGES a fresh process builds from this environment."""
-    import json
-    import os
-    import subprocess
-    import sys
-
-    code = (
-        "import json, django; django.setup(); from django.conf import settings; "
-        "print(json.dumps(settings.STORAGES['default']))"
-    )
-    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "collective.settings", **env}
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
-    )
-    return json.loads(result.stdout)
+def storage_in(env):
+    return setting_in(env, "STORAGES['default']")
 
 
 def test_media_go_to_the_local_folder_by_default():
-    assert settings_in({})["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+    assert storage_in({})["BACKEND"] == "django.core.files.storage.FileSystemStorage"
 
 
 def test_media_go_to_s3_compatible_storage_when_chosen():
-    storage = settings_in(
+    storage = storage_in(
         {
             "DJANGO_MEDIA_STORAGE": "s3",
             "AWS_STORAGE_BUCKET_NAME": "logos",
@@ -49,24 +37,6 @@ def test_media_go_to_s3_compatible_storage_when_chosen():
     assert storage["OPTIONS"]["endpoint_url"] == "https://objects.example.org"
 
 
-def setting_in(env, name):
-    import os
-    import subprocess
-    import sys
-
-    code = (
-        f"import django; django.setup(); from django.conf import settings; print(settings.{name})"
-    )
-    environment = {
-        k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_URL"))
-    }
-    environment.update({"DJANGO_SETTINGS_MODULE": "collective.settings", **env})
-    result = subprocess.run(
-        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True
-    )
-    return result.stdout.strip().splitlines()[-1]
-
-
 PRODUCTION = {
     "DJANGO_DEBUG": "false",
     "DJANGO_SECRET_KEY": "s" * 60,
@@ -75,11 +45,11 @@ PRODUCTION = {
 
 
 def test_production_without_a_shared_cache_keeps_no_page_cache():
-    assert setting_in(PRODUCTION, "PAGE_CACHE_SECONDS") == "0"
+    assert setting_in(PRODUCTION, "PAGE_CACHE_SECONDS") == 0
 
 
 def test_production_with_redis_keeps_pages_an_hour():
     assert (
         setting_in({**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/0"}, "PAGE_CACHE_SECONDS")
-        == "3600"
+        == 3600
     )
