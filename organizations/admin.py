@@ -58,12 +58,11 @@ class OrganizationAdmin(
     }
 
     def get_urls(self):
-        opts = self.model._meta
         return [
             path(
                 "move/",
                 self.admin_site.admin_view(self.move_view),
-                name=f"{opts.app_label}_{opts.model_name}_move",
+                name=f"{self._url_prefix()}_move",
             ),
             *super().get_urls(),
         ]
@@ -98,8 +97,7 @@ class OrganizationAdmin(
         return redirect(self._changelist_url())
 
     def _changelist_url(self):
-        opts = self.model._meta
-        return reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return reverse(f"admin:{self._url_prefix()}_changelist")
 
     def _update_order(self, updated_items, extra_model_filters):
         """Save each dragged row (the library's bulk update would bypass history and signals)."""
