@@ -1,9 +1,12 @@
 """The public pages' cache: rendered once per language and address, kept until their content
 changes, and never a reason for the site to fail.
 
-- Keys carry a version per (language, path). Saving or deleting content bumps the versions of
-  exactly the pages it appears on (the "Who are we" page and its own page, under its old and
-  new address), so every app server sharing the cache (Redis) sees the change at once.
+- Every (language, path) has a version, and a kept page counts only at the version it was
+  rendered at. Saving or deleting content bumps the versions of exactly the pages it appears
+  on (the "Who are we" page and its own page, under its old and new address), so every app
+  server sharing the cache (Redis) sees the change at once.
+- `PageCacheMiddleware` answers cache hits high in the middleware stack; the `cached_page`
+  view decorator renders and stores on a miss, and serves staff fresh, private pages.
 - Every cache call goes through `_safely`: when the cache is unreachable the page is rendered
   from the database, a warning is logged, and the cache is left alone for a few seconds
   instead of making every request wait for a dead server.
@@ -63,10 +66,10 @@ def _version_key(language, path):
     return f"page-version:{language}:{hashlib.sha256(path.encode()).hexdigest()[:40]}"
 
 
-def _page_key(request, version):
+def _page_key(request, language):
     host = request.get_host()
     digest = hashlib.sha256(f"{request.scheme}://{host}{request.path}".encode()).hexdigest()
-    return f"page:{get_language()}:{version}:{digest}"
+    return f"page:{language}:{digest}"
 
 
 def invalidate(paths):
@@ -140,6 +143,61 @@ def _serves_staff(request):
     return request.user.is_authenticated
 
 
+def _cacheable(request):
+    return settings.PAGE_CACHE_SECONDS and request.method in ("GET", "HEAD")
+
+
+class _Lookup:
+    """Where a page is kept, the version it must carry, and the entry found (or None).
+
+    Both keys are read in one round trip; an entry counts only if it was rendered at the
+    current version, so a bumped version turns every server's copy into a miss at once.
+    """
+
+    __slots__ = ("entry", "key", "version")
+
+    def __init__(self, request, language):
+        version_key = _version_key(language, request.path)
+        self.key = _page_key(request, language)
+        found = _safely(cache.get_many, [version_key, self.key], default={})
+        self.version = found.get(version_key, 0)
+        entry = found.get(self.key)
+        self.entry = entry if entry and entry.get("version") == self.version else None
+
+
+def _language_prefix(request):
+    """The language of a /nl/… or /en/… address; None for any other address."""
+    prefix = request.path_info.split("/", 2)[1]
+    return prefix if prefix in _language_codes() else None
+
+
+def _language_codes():
+    return {code for code, _name in settings.LANGUAGES}
+
+
+class PageCacheMiddleware:
+    """Answer a visitor's request for a cached page before sessions, language, CSRF and auth.
+
+    Like Django's FetchFromCacheMiddleware, it sits high in MIDDLEWARE: a page found in the
+    cache is the same bytes for every visitor, so the work of the middleware below it would be
+    thrown away. Only middleware above it (security headers, CSP, X-Frame-Options) still runs.
+    Requests with a session cookie pass through: they may be staff, who get fresh pages.
+    Misses, and every address that is not a page, go on to the view, which renders and stores.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if _cacheable(request) and settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            language = _language_prefix(request)
+            if language is not None:
+                request._page_cache = lookup = _Lookup(request, language)
+                if lookup.entry is not None:
+                    return _respond(request, lookup.entry, language)
+        return self.get_response(request)
+
+
 def cached_page(view):
     """Cache a public page per language and address, with validators and proxy headers."""
 
@@ -149,24 +207,22 @@ def cached_page(view):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        entry = _cached_entry(request) if settings.PAGE_CACHE_SECONDS else None
-        if entry is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200:
-                return response
-            entry = _store(request, response)
-        return _respond(request, entry)
+        lookup = None
+        if _cacheable(request):
+            # The middleware has looked already, unless a cookie or the address kept it out.
+            lookup = getattr(request, "_page_cache", None) or _Lookup(request, get_language())
+            if lookup.entry is not None:
+                return _respond(request, lookup.entry)
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200:
+            return response
+        return _respond(request, _store(response, lookup))
 
     return wrapper
 
 
-def _cached_entry(request):
-    version = cache_get(_version_key(get_language(), request.path)) or 0
-    request._page_cache_key = _page_key(request, version)
-    return cache_get(request._page_cache_key)
-
-
-def _store(request, response):
+def _store(response, lookup):
+    """The page's cache entry, kept under the version read before it was rendered."""
     if hasattr(response, "render"):
         response.render()
     content = response.content
@@ -176,17 +232,22 @@ def _store(request, response):
         "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
         "last_modified": time.time(),
     }
-    if settings.PAGE_CACHE_SECONDS and hasattr(request, "_page_cache_key"):
-        cache_set(request._page_cache_key, entry, seconds_to_keep())
+    if lookup is not None:
+        entry["version"] = lookup.version
+        cache_set(lookup.key, entry, seconds_to_keep())
     return entry
 
 
-def _respond(request, entry):
+def _respond(request, entry, language=None):
     from django.http import HttpResponse
 
     response = HttpResponse(entry["content"], content_type=entry["content_type"])
     response["ETag"] = entry["etag"]
     response["Last-Modified"] = http_date(entry["last_modified"])
+    if language is not None:
+        # What LocaleMiddleware and CommonMiddleware add, for a page answered above them.
+        response["Content-Language"] = language
+        response["Content-Length"] = str(len(entry["content"]))
     patch_cache_control(
         response,
         public=True,

@@ -172,12 +172,39 @@ def test_the_cache_is_tried_again_after_a_pause(client, seeded, monkeypatch):
     from collective import caching
 
     calls = []
-    monkeypatch.setattr(
-        cache, "get", lambda *a, **k: calls.append(1) or (_ for _ in ()).throw(ConnectionError())
-    )
+
+    def unreachable(*args, **kwargs):
+        calls.append(1)
+        raise ConnectionError()
+
+    monkeypatch.setattr(cache, "get", unreachable)
+    monkeypatch.setattr(cache, "get_many", unreachable)
     client.get("/nl/leden/njr/")
     client.get("/nl/leden/njr/")
     assert len(calls) == 1
     monkeypatch.setattr(caching, "_paused_until", 0.0)
     client.get("/nl/leden/njr/")
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_page_from_the_cache_carries_the_same_headers_as_a_fresh_one(client, seeded, url):
+    fresh = client.get(url)
+    kept = client.get(url)
+    assert kept.content == fresh.content
+    assert dict(kept.headers) == dict(fresh.headers)
+    assert kept["Content-Language"] == url.split("/")[1]
+    assert kept["X-Frame-Options"] == "DENY"
+    assert "Content-Security-Policy" in kept
+
+
+def test_a_visitor_with_a_session_cookie_is_not_answered_by_the_middleware(
+    client, seeded, django_user_model
+):
+    """Staff have a session: they must get a fresh, private page, never a cached copy."""
+    client.get("/nl/wie-zijn-wij/")
+    staff = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    client.force_login(staff)
+    response = client.get("/nl/wie-zijn-wij/")
+    assert "private" in response["Cache-Control"]
+    assert "ETag" not in response
