@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.urls import reverse, translate_url
-from django.utils.html import format_html
-from django.utils.translation import get_language_info, override
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils.html import format_html, linebreaks
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language_info, gettext, override
 from modeltranslation.utils import build_localized_fieldname, get_language, resolution_order
 
 
@@ -33,6 +34,34 @@ class LocalizedText:
         return format_html(' lang="{}"', self.language) if self.is_fallback else ""
 
 
+def language_name(code):
+    """A language's name in the active language: "Engels" for "en" on a Dutch page."""
+    return get_language_info(code)["name_translated"]
+
+
+def prose(value):
+    """A LocalizedText as paragraphs, for a page; nothing when it is empty.
+
+    Fallback text carries its own `lang` and follows a note telling the reader it is in
+    another language. Written in Python rather than as an included template: it renders for
+    every organization on the "Who are we" page, where includes are what cost the most.
+    """
+    if not value:
+        return ""
+    note = ""
+    if value.is_fallback:
+        message = gettext(
+            "This text is not yet available in %(wanted)s; it is shown in %(shown)s."
+        ) % {"wanted": language_name(get_language()), "shown": language_name(value.language)}
+        note = format_html('<p class="fallback-note">{}</p>\n', message)
+    return format_html(
+        '{}<div class="prose"{}>{}</div>',
+        note,
+        value.lang_attribute,
+        mark_safe(linebreaks(value.text, autoescape=True)),  # it escapes the text itself
+    )
+
+
 def localized(obj, field):
     """The value of obj's translated field in the active language, or its fallback."""
     active = get_language()
@@ -58,7 +87,7 @@ def language_alternates(request):
         Alternate(
             code=code,
             name=get_language_info(code)["name_local"],
-            url=request.build_absolute_uri(_path_in(request.path, code, active)),
+            url=request.build_absolute_uri(_path_in(request, code, active)),
             is_active=code == active,
         )
         for code, _name in settings.LANGUAGES
@@ -74,9 +103,18 @@ def language_neutral_path(path):
     return "/" + path.removeprefix(prefix) if path.startswith(prefix) else path
 
 
-def _path_in(path, code, active):
+def _path_in(request, code, active):
     """The same page in another language; its home page when the path is not a known page."""
-    translated = translate_url(path, code)
+    path = request.path
+    match = request.resolver_match
+    if match is None:  # an error page
+        translated = translate_url(path, code)
+    else:  # what translate_url does, without resolving the address a second time
+        with override(code):
+            try:
+                translated = reverse(match.view_name, args=match.args, kwargs=match.kwargs)
+            except NoReverseMatch:
+                translated = path
     if translated == path and code != active:
         with override(code):
             return reverse("collective:who-are-we")

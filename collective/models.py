@@ -42,4 +42,7 @@ class Collective(models.Model):
     @classmethod
     def load(cls):
         """The collective's row, or None before any content exists."""
-        return cls.objects.filter(pk=cls.SINGLETON_PK).first()
+        try:  # get() rather than first(): no ORDER BY to build for the one possible row
+            return cls.objects.get(pk=cls.SINGLETON_PK)
+        except cls.DoesNotExist:
+            return None

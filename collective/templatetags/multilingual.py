@@ -2,7 +2,6 @@ from urllib.parse import urlsplit
 
 from django import template
 from django.conf import settings
-from django.utils.translation import get_language_info
 
 from collective import localization, seo
 
@@ -28,7 +27,13 @@ def default_language():
 @register.filter
 def language_name(code):
     """The name of a language in the active language, e.g. "Engels" for "en" on a Dutch page."""
-    return get_language_info(code)["name_translated"]
+    return localization.language_name(code)
+
+
+@register.simple_tag
+def prose(text):
+    """{% prose description %}: a localized text as paragraphs, with a note if it is a fallback."""
+    return localization.prose(text)
 
 
 @register.simple_tag(takes_context=True)

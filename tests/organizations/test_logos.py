@@ -274,7 +274,7 @@ def test_saving_without_touching_the_logo_opens_no_file(
 
 def render_logo(organization, language="nl"):
     with translation.override(language):
-        html = Template("{% include 'organizations/_logo.html' %}").render(
+        html = Template("{% load logos %}{% logo organization %}").render(
             Context({"organization": organization})
         )
     return SimpleNamespace(content=html.encode())
@@ -327,7 +327,7 @@ def test_alt_text_is_escaped(member_with_logo):
 
 def test_without_a_logo_the_tag_renders_the_placeholder(member):
     assert render_logo(member).content.decode() == (
-        '<span class="logo logo--placeholder" aria-hidden="true">Voo</span>\n'
+        '<span class="logo logo--placeholder" aria-hidden="true">Voo</span>'
     )
 
 
