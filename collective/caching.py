@@ -73,9 +73,23 @@ def _page_key(request, language):
 
 
 def invalidate(paths):
-    """New versions for these (language, path) pages: every server renders them afresh."""
+    """New versions for these (language, path) pages: every server renders them afresh.
+
+    Tried even while page reads pause after a cache failure: saves are rare, and a bump missed
+    after a short blip would leave the old pages in the cache until they expire.
+    """
+    global _paused_until
     stamp = time.time_ns()
-    _safely(cache.set_many, {_version_key(lang, path): stamp for lang, path in paths}, None)
+    try:
+        cache.set_many({_version_key(lang, path): stamp for lang, path in paths}, None)
+    except Exception as error:  # as in _safely: a save must not fail because of the cache
+        _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
+        logger.error(
+            "Cache unavailable, pages could not be marked as changed; "
+            "they may show old content for up to %s seconds: %s",
+            settings.PAGE_CACHE_SECONDS,
+            error,
+        )
 
 
 def connect():
@@ -160,9 +174,24 @@ class _Lookup:
         version_key = _version_key(language, request.path)
         self.key = _page_key(request, language)
         found = _safely(cache.get_many, [version_key, self.key], default={})
-        self.version = found.get(version_key, 0)
+        if version_key in found:
+            self.version = found[version_key]
+        else:
+            self.version = _first_version(version_key)
         entry = found.get(self.key)
         self.entry = entry if entry and entry.get("version") == self.version else None
+
+
+def _first_version(version_key):
+    """A version for a page that has none: never changed yet, or its version was evicted.
+
+    Always a new one, never a fixed starting value: a page kept from before an eviction
+    must not match again.
+    """
+    stamp = time.time_ns()
+    if _safely(cache.add, version_key, stamp, None):
+        return stamp
+    return _safely(cache.get, version_key) or stamp  # another server added one first
 
 
 def _language_prefix(request):
@@ -244,10 +273,6 @@ def _respond(request, entry, language=None):
     response = HttpResponse(entry["content"], content_type=entry["content_type"])
     response["ETag"] = entry["etag"]
     response["Last-Modified"] = http_date(entry["last_modified"])
-    if language is not None:
-        # What LocaleMiddleware and CommonMiddleware add, for a page answered above them.
-        response["Content-Language"] = language
-        response["Content-Length"] = str(len(entry["content"]))
     patch_cache_control(
         response,
         public=True,
@@ -256,9 +281,15 @@ def _respond(request, entry, language=None):
         stale_while_revalidate=settings.STALE_WHILE_REVALIDATE_SECONDS,
     )
     patch_vary_headers(response, ["Cookie"])
-    return get_conditional_response(
+    response = get_conditional_response(
         request,
         etag=entry["etag"],
         last_modified=int(entry["last_modified"]),
         response=response,
     )
+    if language is not None:
+        # What LocaleMiddleware and CommonMiddleware add, for a page answered above them
+        # (to a 304 as well).
+        response["Content-Language"] = language
+        response["Content-Length"] = str(len(response.content))
+    return response

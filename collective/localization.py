@@ -107,7 +107,7 @@ def _path_in(request, code, active):
     """The same page in another language; its home page when the path is not a known page."""
     path = request.path
     match = request.resolver_match
-    if match is None:  # an error page
+    if match is None:  # an error page, or a request that was never resolved
         translated = translate_url(path, code)
     else:  # what translate_url does, without resolving the address a second time
         with override(code):

@@ -191,11 +191,57 @@ def test_the_cache_is_tried_again_after_a_pause(client, seeded, monkeypatch):
 def test_a_page_from_the_cache_carries_the_same_headers_as_a_fresh_one(client, seeded, url):
     fresh = client.get(url)
     kept = client.get(url)
+    assert not hasattr(kept.wsgi_request, "session"), "answered above the session middleware"
     assert kept.content == fresh.content
     assert dict(kept.headers) == dict(fresh.headers)
     assert kept["Content-Language"] == url.split("/")[1]
     assert kept["X-Frame-Options"] == "DENY"
     assert "Content-Security-Policy" in kept
+
+
+def test_a_304_from_the_cache_names_the_page_language(client, seeded):
+    first = client.get("/en/who-are-we/")
+    again = client.get("/en/who-are-we/", headers={"if-none-match": first["ETag"]})
+    assert not hasattr(again.wsgi_request, "session")
+    assert again.status_code == 304
+    assert again["Content-Language"] == "en"
+    assert again["ETag"] == first["ETag"]
+
+
+def test_a_visitor_with_a_stale_session_cookie_still_gets_the_public_page(client, seeded):
+    client.get("/nl/leden/njr/")
+    client.cookies["sessionid"] = "expired-or-made-up"
+    response = client.get("/nl/leden/njr/")
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"]
+    assert response["ETag"]
+
+
+def test_a_page_whose_version_was_evicted_is_rendered_again(client, seeded):
+    """Redis may evict a page's version key (allkeys-lru); the kept page must not match again."""
+    from collective.caching import _version_key
+
+    cache.clear()  # no version yet: as for a page whose content never changed
+    client.get("/nl/leden/njr/")
+    MemberOrganization.objects.filter(slug="njr").update(description_nl="Na het verdringen.")
+    cache.delete(_version_key("nl", "/nl/leden/njr/"))
+    assert "Na het verdringen." in visible_text(client.get("/nl/leden/njr/"))
+
+
+def test_a_save_during_a_pause_after_a_cache_failure_still_refreshes_pages(
+    client, seeded, monkeypatch
+):
+    import time
+
+    from collective import caching
+
+    client.get("/nl/leden/njr/")
+    monkeypatch.setattr(caching, "_paused_until", time.monotonic() + 60)
+    njr = MemberOrganization.objects.get(slug="njr")
+    njr.description_nl = "Opgeslagen tijdens de pauze."
+    njr.save()
+    monkeypatch.setattr(caching, "_paused_until", 0.0)
+    assert "Opgeslagen tijdens de pauze." in visible_text(client.get("/nl/leden/njr/"))
 
 
 def test_a_visitor_with_a_session_cookie_is_not_answered_by_the_middleware(
