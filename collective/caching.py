@@ -7,6 +7,10 @@ changes, and never a reason for the site to fail.
   server sharing the cache (Redis) sees the change at once.
 - `PageCacheMiddleware` answers cache hits high in the middleware stack; the `cached_page`
   view decorator renders and stores on a miss, and serves staff fresh, private pages.
+- Each process also keeps the pages it served in its own memory (`near_pages`) and trusts
+  them for `PAGE_CACHE_LOCAL_SECONDS` (1 s) before asking the shared cache again: a hit then
+  costs no round trip to Redis. A save clears this process's copies at once; other servers
+  see it within that second.
 - Every cache call goes through `_safely`: when the cache is unreachable the page is rendered
   from the database, a warning is logged, and the cache is left alone for a few seconds
   instead of making every request wait for a dead server.
@@ -18,7 +22,9 @@ changes, and never a reason for the site to fail.
 import datetime
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 from functools import wraps
 
 from django.conf import settings
@@ -72,6 +78,58 @@ def _page_key(request, language):
     return f"page:{language}:{digest}"
 
 
+class NearPages:
+    """Pages this process served lately, trusted for a short time without asking Redis.
+
+    Bounded in bytes; the oldest confirmed page goes first. Safe for threaded workers: a
+    render that began before this process saved content cannot put its old page back
+    (the generation check), and reads need no lock.
+    """
+
+    def __init__(self, max_bytes):
+        self.max_bytes = max_bytes
+        self.generation = 0
+        self._pages = OrderedDict()  # key -> (confirmed at, version, entry)
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        """(version, entry) of a page confirmed less than PAGE_CACHE_LOCAL_SECONDS ago."""
+        found = self._pages.get(key)
+        if found is None or clock() - found[0] >= settings.PAGE_CACHE_LOCAL_SECONDS:
+            return None
+        return found[1], found[2]
+
+    def put(self, key, version, entry, generation):
+        size = len(entry["content"])
+        if not settings.PAGE_CACHE_LOCAL_SECONDS or size > self.max_bytes // 4:
+            return
+        with self._lock:
+            if generation != self.generation:
+                return  # content changed while this page was looked up or rendered
+            self._forget(key)
+            self._pages[key] = (clock(), version, entry)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._forget(next(iter(self._pages)))
+
+    def clear(self):
+        with self._lock:
+            self.generation += 1
+            self._pages.clear()
+            self._bytes = 0
+
+    def _forget(self, key):
+        found = self._pages.pop(key, None)
+        if found is not None:
+            self._bytes -= len(found[2]["content"])
+
+
+clock = time.monotonic
+# 16 MB per process holds both languages of every page with hundreds of members.
+near_pages = NearPages(max_bytes=16 * 1024 * 1024)
+
+
 def invalidate(paths):
     """New versions for these (language, path) pages: every server renders them afresh.
 
@@ -79,6 +137,7 @@ def invalidate(paths):
     after a short blip would leave the old pages in the cache until they expire.
     """
     global _paused_until
+    near_pages.clear()
     stamp = time.time_ns()
     try:
         cache.set_many({_version_key(lang, path): stamp for lang, path in paths}, None)
@@ -168,11 +227,16 @@ class _Lookup:
     current version, so a bumped version turns every server's copy into a miss at once.
     """
 
-    __slots__ = ("entry", "key", "version")
+    __slots__ = ("entry", "generation", "key", "version")
 
     def __init__(self, request, language):
-        version_key = _version_key(language, request.path)
         self.key = _page_key(request, language)
+        self.generation = near_pages.generation
+        near = near_pages.get(self.key)
+        if near is not None:
+            self.version, self.entry = near
+            return
+        version_key = _version_key(language, request.path)
         found = _safely(cache.get_many, [version_key, self.key], default={})
         if version_key in found:
             self.version = found[version_key]
@@ -180,6 +244,8 @@ class _Lookup:
             self.version = _first_version(version_key)
         entry = found.get(self.key)
         self.entry = entry if entry and entry.get("version") == self.version else None
+        if self.entry is not None:
+            near_pages.put(self.key, self.version, self.entry, self.generation)
 
 
 def _first_version(version_key):
@@ -264,6 +330,7 @@ def _store(response, lookup):
     if lookup is not None:
         entry["version"] = lookup.version
         cache_set(lookup.key, entry, seconds_to_keep())
+        near_pages.put(lookup.key, lookup.version, entry, lookup.generation)
     return entry
 
 

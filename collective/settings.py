@@ -120,6 +120,10 @@ PAGE_CACHE_SECONDS = env.int(
     "DJANGO_PAGE_CACHE_SECONDS",
     default=60 * 60 if (DEBUG or env.str("REDIS_URL", default="")) else 0,
 )
+# Each app process also keeps the pages it served in its own memory for this long before asking
+# Redis again: a hit then costs no network round trip (a third of its time, measured). A save
+# shows at once on the server that made it, and on the others within this time. 0: always ask.
+PAGE_CACHE_LOCAL_SECONDS = env.float("DJANGO_PAGE_CACHE_LOCAL_SECONDS", default=1.0)
 PROXY_CACHE_SECONDS = env.int("DJANGO_PROXY_CACHE_SECONDS", default=60)
 STALE_WHILE_REVALIDATE_SECONDS = env.int("DJANGO_STALE_WHILE_REVALIDATE_SECONDS", default=5 * 60)
 

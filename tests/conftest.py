@@ -15,6 +15,7 @@ def _empty_cache():
     from collective import caching
 
     caching._paused_until = 0.0
+    caching.near_pages.clear()
     cache.clear()
 
 

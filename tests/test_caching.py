@@ -1,6 +1,7 @@
 """The public pages' cache: query budget, validators, proxy headers, invalidation, outages."""
 
 import logging
+import time
 
 import pytest
 from django.core.cache import cache
@@ -135,6 +136,23 @@ def test_page_cache_can_be_turned_off(client, seeded, settings, django_assert_ma
 
 
 @pytest.fixture
+def later(monkeypatch):
+    """later(seconds=…) moves the page cache's clock on, as if that much time had passed."""
+    import time
+
+    from collective import caching
+
+    offset = 0.0
+
+    def move(seconds):
+        nonlocal offset
+        offset += seconds
+        monkeypatch.setattr(caching, "clock", lambda: time.monotonic() + offset)
+
+    return move
+
+
+@pytest.fixture
 def unreachable_cache(settings):
     from collective import caching
 
@@ -168,8 +186,10 @@ def test_saving_works_when_the_cache_is_down(seeded, unreachable_cache):
     assert njr.description_en == "Saved during an outage."
 
 
-def test_the_cache_is_tried_again_after_a_pause(client, seeded, monkeypatch):
+def test_the_cache_is_tried_again_after_a_pause(client, seeded, monkeypatch, settings):
     from collective import caching
+
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0  # every request asks the shared cache
 
     calls = []
 
@@ -217,7 +237,7 @@ def test_a_visitor_with_a_stale_session_cookie_still_gets_the_public_page(client
     assert response["ETag"]
 
 
-def test_a_page_whose_version_was_evicted_is_rendered_again(client, seeded):
+def test_a_page_whose_version_was_evicted_is_rendered_again(client, seeded, later):
     """Redis may evict a page's version key (allkeys-lru); the kept page must not match again."""
     from collective.caching import _version_key
 
@@ -225,6 +245,7 @@ def test_a_page_whose_version_was_evicted_is_rendered_again(client, seeded):
     client.get("/nl/leden/njr/")
     MemberOrganization.objects.filter(slug="njr").update(description_nl="Na het verdringen.")
     cache.delete(_version_key("nl", "/nl/leden/njr/"))
+    later(seconds=2)
     assert "Na het verdringen." in visible_text(client.get("/nl/leden/njr/"))
 
 
@@ -254,3 +275,70 @@ def test_a_visitor_with_a_session_cookie_is_not_answered_by_the_middleware(
     response = client.get("/nl/wie-zijn-wij/")
     assert "private" in response["Cache-Control"]
     assert "ETag" not in response
+
+
+# This process's own copies (near_pages) -----------------------------------------------------
+
+
+def _other_server_saves(slug, **fields):
+    """What a save on another app server leaves here: new rows and bumped shared versions,
+    but this process's own copies untouched (no signal runs in this process)."""
+    from collective import caching
+
+    MemberOrganization.objects.filter(slug=slug).update(**fields)
+    stamp = time.time_ns()
+    for language, path in caching.pages_showing(MemberOrganization.objects.get(slug=slug)):
+        cache.set(caching._version_key(language, path), stamp, None)
+
+
+def test_a_hit_within_the_local_time_asks_the_shared_cache_nothing(client, seeded, monkeypatch):
+    client.get("/nl/leden/njr/")
+    client.get("/nl/leden/njr/")
+    calls = []
+    monkeypatch.setattr(cache, "get_many", lambda *a, **k: calls.append(a))
+    assert client.get("/nl/leden/njr/").status_code == 200
+    assert calls == []
+
+
+def test_a_save_on_another_server_shows_here_once_the_local_time_is_over(client, seeded, later):
+    client.get("/en/members/njr/")
+    _other_server_saves("njr", description_en="Saved on another server.")
+    assert "Saved on another server." not in visible_text(client.get("/en/members/njr/"))
+    later(seconds=1.1)
+    assert "Saved on another server." in visible_text(client.get("/en/members/njr/"))
+
+
+def test_a_save_in_this_process_shows_at_once(client, seeded):
+    client.get("/en/members/njr/")
+    njr = MemberOrganization.objects.get(slug="njr")
+    njr.description_en = "Saved right here."
+    njr.save()
+    assert "Saved right here." in visible_text(client.get("/en/members/njr/"))
+
+
+def test_local_copies_can_be_turned_off(client, seeded, settings):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0
+    client.get("/en/members/njr/")
+    _other_server_saves("njr", description_en="Seen at once without local copies.")
+    assert "Seen at once without local copies." in visible_text(client.get("/en/members/njr/"))
+
+
+def test_local_copies_keep_to_their_size_dropping_the_oldest(settings):
+    from collective.caching import NearPages
+
+    near = NearPages(max_bytes=4000)
+    for number in range(5):
+        near.put(f"page-{number}", 1, {"content": b"x" * 900}, near.generation)
+    assert near.get("page-0") is None
+    assert near.get("page-4") == (1, {"content": b"x" * 900})
+    assert sum(near.get(f"page-{n}") is not None for n in range(5)) == 4
+
+
+def test_a_render_older_than_a_save_is_not_kept_locally(settings):
+    from collective.caching import NearPages
+
+    near = NearPages(max_bytes=4000)
+    generation = near.generation  # a lookup starts
+    near.clear()  # content is saved in this process meanwhile
+    near.put("page", 1, {"content": b"old"}, generation)
+    assert near.get("page") is None
