@@ -130,6 +130,15 @@ clock = time.monotonic
 near_pages = NearPages(max_bytes=16 * 1024 * 1024)
 
 
+def clear():
+    """Forget every kept page: this process's copies and everything in the shared cache.
+
+    Other processes drop their own copies within PAGE_CACHE_LOCAL_SECONDS, as after a save.
+    """
+    near_pages.clear()
+    _safely(cache.clear)
+
+
 def invalidate(paths):
     """New versions for these (language, path) pages: every server renders them afresh.
 

@@ -92,16 +92,16 @@ end
 # templates, translations), so "cold" is about the page cache only.
 QUERIES_SCRIPT = """\
 import json
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from collective import caching
 
 client = Client(HTTP_HOST="127.0.0.1")
 result = {}
 for path in PATHS:
     client.get(path)
-    cache.clear()
+    caching.clear()
     counts = []
     for _ in range(2):
         with CaptureQueriesContext(connection) as queries:
@@ -110,7 +110,7 @@ for path in PATHS:
             raise SystemExit(f"{path} answered {response.status_code}")
         counts.append(len(queries.captured_queries))
     result[path] = {"cold": counts[0], "warm": counts[1]}
-cache.clear()
+caching.clear()
 print(MARKER + json.dumps(result))
 """
 
