@@ -76,7 +76,16 @@ def test_an_advisor_shows_its_role_and_a_member_none(db, member):
 def test_names_and_texts_are_escaped(member):
     member.name_en = '<script>alert("x")</script>'
     member.description_en = "1 < 2 & <b>bold</b>"
+    member.website = 'https://example.org/?a=1&b="2"'
     html = render_card(member).content.decode()
     assert "<script>" not in html
     assert "<b>" not in html
     assert "&lt;script&gt;" in html
+    assert 'href="https://example.org/?a=1&amp;b=&quot;2&quot;"' in html
+
+
+def test_an_advisor_role_is_escaped(db):
+    advisor = baker.make(AdvisoryBody, slug="nji", name_nl="NJi", role_nl="<i>adviseur</i>")
+    html = render_card(advisor, "nl").content.decode()
+    assert "<i>" not in html
+    assert "&lt;i&gt;adviseur&lt;/i&gt;" in html
