@@ -6,9 +6,9 @@ from django.db import models
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import date as format_date
 from django.urls import path, reverse
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
+from ..localization import language_name
 from . import drafts
 from .forms import ConcurrentEditForm
 from .previews import preview_url, public_url
@@ -100,7 +100,7 @@ class EditingAdminMixin:
         """Per language: the public page, or a preview while it is a draft or unpublished."""
         links = []
         for code, _name in settings.LANGUAGES:
-            name = get_language_info(code)["name_translated"]
+            name = language_name(code)
             url = None if has_draft else public_url(obj, code)
             if url:
                 links.append((url, _("View on site (%(language)s)") % {"language": name}))

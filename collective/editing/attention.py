@@ -5,9 +5,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 
+from collective.localization import language_name
 from collective.translations import status
 
 # Small whole numbers only: "bestaat uit 5 kinderrechtenorganisaties", not the year 1995.
@@ -43,7 +43,7 @@ def member_count_warning(collective):
         "The introduction (%(languages)s) mentions %(numbers)s, but the collective has "
         "%(count)s current members. Update the introduction if the number is out of date."
     ) % {
-        "languages": ", ".join(str(get_language_info(c)["name_translated"]) for c in wrong),
+        "languages": ", ".join(str(language_name(c)) for c in wrong),
         "numbers": ", ".join(map(str, numbers)),
         "count": current,
     }
@@ -91,7 +91,7 @@ def _translation_items():
     result = []
     for code in status.target_languages():
         done, total, _percent = status.completion(rows, code)
-        name = get_language_info(code)["name_translated"]
+        name = language_name(code)
         label = _("texts missing or outdated in %(language)s") % {"language": name}
         result.append(Item(label, total - done, overview))
     return result

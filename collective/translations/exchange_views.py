@@ -15,10 +15,11 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from ..localization import language_name
 from . import exchange, status
 from .views import TranslatorAccessMixin
 
@@ -32,12 +33,8 @@ OUTCOME_HEADINGS = {
 }
 
 
-def _language_name(code):
-    return get_language_info(code)["name_translated"]
-
-
 def _target_language_choices():
-    return [(code, _language_name(code)) for code in status.target_languages()]
+    return [(code, language_name(code)) for code in status.target_languages()]
 
 
 def _digest(text):
@@ -151,7 +148,7 @@ class ImportView(TranslatorAccessMixin, TemplateView):
                 digest=digest,
                 filename=form.cleaned_data["file"].name,
                 language=report.language,
-                language_name=_language_name(report.language),
+                language_name=language_name(report.language),
                 source=status.source_language(),
                 source_changed=exchange.SOURCE_CHANGED,
             )

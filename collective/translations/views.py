@@ -7,11 +7,11 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.translation import get_language_info
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from modeltranslation.utils import build_localized_fieldname
 
+from ..localization import language_name
 from . import status
 from .admin import translate_url
 from .diff import word_diff
@@ -63,7 +63,7 @@ class OverviewView(TranslatorAccessMixin, TemplateView):
         done, total, percent = status.completion(rows, code)
         return {
             "code": code,
-            "name": get_language_info(code)["name_translated"],
+            "name": language_name(code),
             "complete": done,
             "total": total,
             "percent": percent,
@@ -140,12 +140,12 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
             title=_("Translate %(object)s into %(language)s")
             % {
                 "object": self.obj,
-                "language": get_language_info(self.language)["name_translated"],
+                "language": language_name(self.language),
             },
             obj=self.obj,
             opts=self.model._meta,
             language=self.language,
-            language_name=get_language_info(self.language)["name_translated"],
+            language_name=language_name(self.language),
             source=status.source_language(),
             entries=[self._entry(form[name]) for name in form.fields],
             form=form,
