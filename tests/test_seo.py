@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from collective.views import server_error
 from organizations.models import MemberOrganization
 from tests.html import elements, visible_text
-from tests.test_smoke import public_urls
+from tests.quality import public_urls
 
 SITEMAP_NS = {
     "s": "http://www.sitemaps.org/schemas/sitemap/0.9",

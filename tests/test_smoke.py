@@ -1,26 +1,11 @@
 """Site-wide checks: every public page answers, in every language, with one <h1>."""
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
-from django.urls import reverse
-from django.utils import translation
 
-from organizations.models import AdvisoryBody, MemberOrganization
+from organizations.models import MemberOrganization
 from tests.html import elements, visible_text
-
-LANGUAGES = [code for code, _name in settings.LANGUAGES]
-
-
-def public_urls():
-    """Every public page in every language, built from the database and the URLconf."""
-    urls = []
-    for code in LANGUAGES:
-        with translation.override(code):
-            urls.append(reverse("collective:who-are-we"))
-            for model in (MemberOrganization, AdvisoryBody):
-                urls += [obj.get_absolute_url() for obj in model.objects.published()]
-    return urls
+from tests.quality import LANGUAGES, public_urls
 
 
 def test_every_public_page_answers_with_exactly_one_h1(client, seeded):
