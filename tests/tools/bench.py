@@ -218,14 +218,19 @@ def temporary_postgres(url):
             )
 
 
-def site_environment(workdir, database_url, redis_url):
+def site_environment(workdir, database_url, redis_url, settings="tests.tools.bench_settings"):
+    """Production settings for a throwaway site in workdir, plain http on loopback.
+
+    The benchmark and the fault runs use their settings with the constant page; Lighthouse
+    passes the site's own settings.
+    """
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "GUNICORN_"))
     }
     env.update(
-        DJANGO_SETTINGS_MODULE="tests.tools.bench_settings",
+        DJANGO_SETTINGS_MODULE=settings,
         DJANGO_DEBUG="false",
         DJANGO_HTTPS="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),

@@ -27,9 +27,7 @@ Install the tools first: `npm ci --ignore-scripts --prefix tests/tools`.
 import argparse
 import json
 import os
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -39,6 +37,9 @@ import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
+
+# Shared with the benchmark next to this file (run as a script, its folder is on sys.path).
+from bench import HOST, free_port, site_environment
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 TOOLS = Path(__file__).resolve().parent
@@ -51,35 +52,6 @@ CHROME_FLAGS = (
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 PAGES = ["/nl/wie-zijn-wij/", "/en/who-are-we/"]
 PRESETS = ["mobile", "desktop"]
-HOST = "127.0.0.1"
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def site_environment(workdir):
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="collective.settings",
-        DJANGO_DEBUG="false",
-        DJANGO_HTTPS="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_MEDIA_ROOT=str(workdir / "media"),
-        DJANGO_LOG_LEVEL="WARNING",
-        DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
-        REDIS_URL="",  # a local-memory cache; also overrides a REDIS_URL in `.env`
-        DJANGO_STATIC_ROOT=str(workdir / "static"),
-        PYTHONUNBUFFERED="1",
-    )
-    return env
 
 
 def manage(env, *args, **popen):
@@ -280,7 +252,9 @@ def main():
     workdir = Path(tempfile.mkdtemp(prefix="lighthouse-"))
     server = None
     try:
-        env = site_environment(workdir)
+        env = site_environment(
+            workdir, f"sqlite:///{workdir / 'db.sqlite3'}", None, settings="collective.settings"
+        )
         prepare(env)
         port = free_port()
         base_url = f"http://{HOST}:{port}"
