@@ -234,39 +234,40 @@ class _Lookup:
 
     Both keys are read in one round trip; an entry counts only if it was rendered at the
     current version, so a bumped version turns every server's copy into a miss at once.
+    `version` is None while the page has none: never stored yet, or its version was evicted.
     """
 
-    __slots__ = ("entry", "generation", "key", "version")
+    __slots__ = ("entry", "generation", "key", "version", "version_key")
 
     def __init__(self, request, language):
         self.key = _page_key(request, language)
+        self.version_key = _version_key(language, request.path)
         self.generation = near_pages.generation
         near = near_pages.get(self.key)
         if near is not None:
             self.version, self.entry = near
             return
-        version_key = _version_key(language, request.path)
-        found = _safely(cache.get_many, [version_key, self.key], default={})
-        if version_key in found:
-            self.version = found[version_key]
-        else:
-            self.version = _first_version(version_key)
+        found = _safely(cache.get_many, [self.version_key, self.key], default={})
+        self.version = found.get(self.version_key)
         entry = found.get(self.key)
-        self.entry = entry if entry and entry.get("version") == self.version else None
+        matches = entry and self.version is not None and entry.get("version") == self.version
+        self.entry = entry if matches else None
         if self.entry is not None:
             near_pages.put(self.key, self.version, self.entry, self.generation)
 
+    def version_to_store(self):
+        """The version a page rendered after this lookup is kept under; None: do not keep it.
 
-def _first_version(version_key):
-    """A version for a page that has none: never changed yet, or its version was evicted.
-
-    Always a new one, never a fixed starting value: a page kept from before an eviction
-    must not match again.
-    """
-    stamp = time.time_ns()
-    if _safely(cache.add, version_key, stamp, None):
-        return stamp
-    return _safely(cache.get, version_key) or stamp  # another server added one first
+        A page without a version gets a new one only now that it is stored, so addresses that
+        turn out not to be pages leave nothing behind. It is always new, never a fixed starting
+        value: a page kept from before an eviction must not match again. If a version appeared
+        while the page was rendered (a save, or another server storing first), this render
+        may be older than the content and is not kept.
+        """
+        if self.version is not None:
+            return self.version
+        stamp = time.time_ns()
+        return stamp if _safely(cache.add, self.version_key, stamp, None) else None
 
 
 def _language_prefix(request):
@@ -336,10 +337,11 @@ def _store(response, lookup):
         "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
         "last_modified": time.time(),
     }
-    if lookup is not None:
-        entry["version"] = lookup.version
+    version = lookup.version_to_store() if lookup is not None else None
+    if version is not None:
+        entry["version"] = version
         cache_set(lookup.key, entry, seconds_to_keep())
-        near_pages.put(lookup.key, lookup.version, entry, lookup.generation)
+        near_pages.put(lookup.key, version, entry, lookup.generation)
     return entry
 
 

@@ -342,3 +342,24 @@ def test_a_render_older_than_a_save_is_not_kept_locally(settings):
     near.clear()  # content is saved in this process meanwhile
     near.put("page", 1, {"content": b"old"}, generation)
     assert near.get("page") is None
+
+
+def test_an_address_that_is_not_a_page_leaves_nothing_in_the_cache(client, seeded):
+    from collective.caching import _version_key
+
+    assert client.get("/nl/bestaat-niet/").status_code == 404
+    assert client.get("/nl/leden/bestaat-niet/").status_code == 404
+    assert cache.get(_version_key("nl", "/nl/bestaat-niet/")) is None
+    assert cache.get(_version_key("nl", "/nl/leden/bestaat-niet/")) is None
+
+
+def test_a_first_render_is_not_kept_when_a_version_appeared_meanwhile(client, seeded, rf):
+    """A save during the very first render of a page: that render may show the old rows."""
+    from collective.caching import _Lookup, _version_key
+
+    cache.clear()
+    lookup = _Lookup(rf.get("/nl/leden/njr/"), "nl")
+    assert lookup.version is None
+    cache.set(_version_key("nl", "/nl/leden/njr/"), 12345, None)  # the save's new version
+    assert lookup.version_to_store() is None
+    assert _Lookup(rf.get("/nl/leden/njr/"), "nl").version_to_store() == 12345
