@@ -20,6 +20,7 @@ Every setting can be changed with an environment variable (default in brackets):
     GUNICORN_LOG_LEVEL            level of gunicorn's own log on stderr [info]
 """
 
+import gc
 import os
 from pathlib import Path
 
@@ -98,6 +99,21 @@ max_requests_jitter = env.int("GUNICORN_MAX_REQUESTS_JITTER", default=1000)
 # full restart (systemctl restart). Django opens database connections only per request, so
 # none is shared between the forked workers.
 preload_app = env.bool("GUNICORN_PRELOAD", default=True)
+
+
+# What a worker inherits from the master stays shared only while nobody writes to it, and
+# Python's garbage collector writes into every object it examines. gc.freeze() before the fork
+# hides what exists then from the collector (Python's documentation recommends it for servers
+# that fork). Measured with two workers after serving pages: 24 instead of 34 MB of private
+# memory each. Without preload, freezing after the worker has loaded Django still spares every
+# collection a walk through all of Django's objects.
+def pre_fork(server, worker):
+    gc.freeze()
+
+
+def post_worker_init(worker):
+    gc.freeze()
+
 
 # Logs go to stdout/stderr, for systemd's journal or the container runtime to collect.
 # The access log adds the client address the proxy saw (X-Forwarded-For) and the time in ms.
