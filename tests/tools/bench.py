@@ -17,11 +17,13 @@ What it does, leaving nothing behind:
      empty cache ("cold") and right after ("warm"), with the page cache on and off;
    - serves the site with gunicorn and `collective/gunicorn.py` (2 sync workers, 127.0.0.1 and
      a free port), once with the page cache on (`DJANGO_PAGE_CACHE_SECONDS`, default 3600) and
-     once with it off (0), and loads each page with wrk (16 connections, 2 threads,
-     --duration seconds, after a short warm-up that also fills the page cache);
+     once with it off (0), and loads the constant page, then each page, with wrk
+     (16 connections, 2 threads, --duration seconds, after a short warm-up that also fills the
+     page cache);
    - times 20 single requests of "Who are we" with the cache off (the render time);
 4. prints a Markdown table (requests/s, p50 and p99 latency, requests/s relative to the
-   constant page, response size, queries per request) and writes everything as JSON (--json);
+   constant page on the same server, response size, queries per request) and writes
+   everything as JSON (--json);
 5. stops gunicorn (also on Ctrl-C and errors), removes the folder (and database) and empties
    the Redis database again.
 
@@ -65,12 +67,11 @@ CONSTANT = "/bench/constant/"
 WHO_ARE_WE = "/nl/wie-zijn-wij/"
 MEMBER = "/nl/leden/njr/"
 PATHS = [CONSTANT, WHO_ARE_WE, MEMBER]
-# What is measured per server: (label, path). The constant page only on the cached server:
-# it does not use the cache, and one yardstick per data set is enough.
-RUNS = {
-    "cached": [("constant page", CONSTANT), ("Who are we", WHO_ARE_WE), ("member", MEMBER)],
-    "uncached": [("Who are we", WHO_ARE_WE), ("member", MEMBER)],
-}
+# What is measured per server: (label, path). The constant page first on each server, and each
+# page is compared with the constant page of its own server: measured minutes apart, in other
+# processes, a shared machine's drift shows up in the ratio as if it were the site's.
+PAGES = [("Who are we", WHO_ARE_WE), ("member", MEMBER)]
+RUNS = {cache: [("constant page", CONSTANT), *PAGES] for cache in ("cached", "uncached")}
 MARKER = "BENCH_JSON "
 
 WRK_SCRIPT = """\
@@ -406,6 +407,7 @@ def measure_data_set(env, workdir, members, options, script):
                         "page": label,
                         "path": path,
                         "cache": "—" if path == CONSTANT else cache,
+                        "server": cache,
                         "bytes": size,
                         "queries_cold": queries[cache][path]["cold"],
                         "queries_warm": queries[cache][path]["warm"],
@@ -423,9 +425,9 @@ def measure_data_set(env, workdir, members, options, script):
                     "max_ms": max(times),
                 }
         problems[cache] = server.problems()
-    constant = next(row["requests_per_s"] for row in rows if row["path"] == CONSTANT)
+    constant = {row["server"]: row["requests_per_s"] for row in rows if row["path"] == CONSTANT}
     for row in rows:
-        row["relative_to_constant"] = row["requests_per_s"] / constant
+        row["relative_to_constant"] = row["requests_per_s"] / constant[row["server"]]
     return rows, render, problems
 
 
@@ -473,6 +475,11 @@ def notes_of(rows, problems):
     return notes
 
 
+def cache_column(row):
+    """The page's cache state; for the constant page, which server it was measured on."""
+    return f"— ({row['server']} server)" if row["path"] == CONSTANT else row["cache"]
+
+
 def markdown(report):
     lines = [
         "| members | page | page cache | requests/s | p50 ms | p99 ms | × constant | bytes "
@@ -481,7 +488,7 @@ def markdown(report):
     ]
     for row in report["results"]:
         lines.append(
-            f"| {row['members']} | {row['page']} `{row['path']}` | {row['cache']} "
+            f"| {row['members']} | {row['page']} `{row['path']}` | {cache_column(row)} "
             f"| {row['requests_per_s']:,.0f} | {row['p50_us'] / 1000:.1f} "
             f"| {row['p99_us'] / 1000:.1f} | {row['relative_to_constant']:.2f} "
             f"| {row['bytes']:,} | {row['queries_cold']} / {row['queries_warm']} |"
