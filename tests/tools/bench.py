@@ -11,15 +11,16 @@ What it does, leaving nothing behind:
 2. runs `migrate`, `seed_content` and `collectstatic` with production settings
    (`DJANGO_DEBUG=false`, a random secret key, plain http on loopback: `DJANGO_HTTPS=false`),
    through `tests/tools/bench_settings.py`: the site's settings with a URLconf that adds
-   `/bench/constant/`, a fixed 14 KB page that touches neither templates nor the database;
+   `/bench/constant/`, a fixed 14 KB page that touches neither templates nor the database,
+   and `/bench/plain/`, the members in the plainest template (see bench_urls.py);
 3. for the 6 seeded members, then again after adding 494 published members (500 in all):
    - counts the SQL queries of one request per page through Django's test client, with an
      empty cache ("cold") and right after ("warm"), with the page cache on and off;
    - serves the site with gunicorn and `collective/gunicorn.py` (2 sync workers, 127.0.0.1 and
      a free port), once with the page cache on (`DJANGO_PAGE_CACHE_SECONDS`, default 3600) and
-     once with it off (0), and loads the constant page, then each page, with wrk
-     (16 connections, 2 threads, --duration seconds, after a short warm-up that also fills the
-     page cache);
+     once with it off (0), and loads the constant page, then each page (the plain page with
+     the cache off only), with wrk (16 connections, 2 threads, --duration seconds, after a
+     short warm-up that also fills the page cache);
    - times 20 single requests of "Who are we" with the cache off (the render time);
 4. prints a Markdown table (requests/s, p50 and p99 latency, requests/s relative to the
    constant page on the same server, response size, queries per request) and writes
@@ -64,14 +65,20 @@ GUNICORN = Path(sys.executable).parent / "gunicorn"
 HOST = "127.0.0.1"
 SEEDED_MEMBERS = 6
 CONSTANT = "/bench/constant/"
+PLAIN = "/bench/plain/"
 WHO_ARE_WE = "/nl/wie-zijn-wij/"
 MEMBER = "/nl/leden/njr/"
-PATHS = [CONSTANT, WHO_ARE_WE, MEMBER]
+PATHS = [CONSTANT, PLAIN, WHO_ARE_WE, MEMBER]
 # What is measured per server: (label, path). The constant page first on each server, and each
 # page is compared with the constant page of its own server: measured minutes apart, in other
-# processes, a shared machine's drift shows up in the ratio as if it were the site's.
+# processes, a shared machine's drift shows up in the ratio as if it were the site's. The plain
+# page (see bench_urls.py) never uses the page cache: it is measured beside the uncached pages.
 PAGES = [("Who are we", WHO_ARE_WE), ("member", MEMBER)]
-RUNS = {cache: [("constant page", CONSTANT), *PAGES] for cache in ("cached", "uncached")}
+RUNS = {
+    "cached": [("constant page", CONSTANT), *PAGES],
+    "uncached": [("constant page", CONSTANT), ("plain page", PLAIN), *PAGES],
+}
+YARDSTICKS = (CONSTANT, PLAIN)
 MARKER = "BENCH_JSON "
 
 WRK_SCRIPT = """\
@@ -406,7 +413,7 @@ def measure_data_set(env, workdir, members, options, script):
                         "members": members,
                         "page": label,
                         "path": path,
-                        "cache": "—" if path == CONSTANT else cache,
+                        "cache": "—" if path in YARDSTICKS else cache,
                         "server": cache,
                         "bytes": size,
                         "queries_cold": queries[cache][path]["cold"],
@@ -476,8 +483,8 @@ def notes_of(rows, problems):
 
 
 def cache_column(row):
-    """The page's cache state; for the constant page, which server it was measured on."""
-    return f"— ({row['server']} server)" if row["path"] == CONSTANT else row["cache"]
+    """The page's cache state; for a yardstick page, which server it was measured on."""
+    return f"— ({row['server']} server)" if row["path"] in YARDSTICKS else row["cache"]
 
 
 def markdown(report):

@@ -1,12 +1,22 @@
-"""The site's URLs plus `/bench/constant/`: a fixed page of about the size of "Who are we",
-answered without templates or database, through the same middleware. It is the benchmark's
-yardstick for what Django and gunicorn cost by themselves."""
+"""The site's URLs plus two yardsticks for the benchmark (tests/tools/bench.py).
+
+- `/bench/constant/`: a fixed page of about the size of "Who are we", answered without
+  templates or database, through the same middleware. What Django and gunicorn cost by
+  themselves.
+- `/bench/plain/`: the members as the plainest Django and modeltranslation page would show
+  them: two queries (collective, published members) and a small template with each member's
+  name, description and website, nothing else. What rendering the content costs before the
+  site adds anything (logos, fallback marks, advisors, language links, structured data).
+"""
 
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.urls import path
 
+from collective.models import Collective
 from collective.urls import handler500
 from collective.urls import urlpatterns as site_urlpatterns
+from organizations.models import MemberOrganization
 
 __all__ = ["handler500", "urlpatterns"]
 
@@ -24,5 +34,17 @@ def constant(request):
     return HttpResponse(BODY, content_type="text/html; charset=utf-8")
 
 
+def plain(request):
+    context = {
+        "collective": Collective.objects.get(),
+        "members": MemberOrganization.objects.filter(is_published=True),
+    }
+    return render(request, "bench/plain.html", context)
+
+
 # First: the site's last pattern takes any unprefixed path as a page in another language.
-urlpatterns = [path("bench/constant/", constant, name="bench-constant"), *site_urlpatterns]
+urlpatterns = [
+    path("bench/constant/", constant, name="bench-constant"),
+    path("bench/plain/", plain, name="bench-plain"),
+    *site_urlpatterns,
+]
