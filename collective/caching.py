@@ -191,16 +191,37 @@ def _content_changed(sender, instance, raw=False, **kwargs):
 
 
 def pages_showing(obj, previous_path=None):
-    """(language, path) of every page obj appears on: "Who are we" and its own page."""
+    """(language, path) of every page obj appears on.
+
+    A row appears on "Who are we" and on its own page. The collective's name is also in the
+    title and structured data of every organization's page, so a change to the collective
+    reaches all of them.
+    """
+    rows = _every_page_row() if obj._meta.label_lower == "collective.collective" else [obj]
     paths = set()
     for code, _name in settings.LANGUAGES:
         with override(code):
             paths.add((code, _who_are_we_path()))
-            if hasattr(obj, "get_absolute_url") and getattr(obj, "pk", None):
-                paths.add((code, obj.get_absolute_url()))
+            paths |= {(code, row.get_absolute_url()) for row in rows if _has_page(row)}
     if previous_path:
         paths |= {(code, translate_url(previous_path, code)) for code, _name in settings.LANGUAGES}
     return paths
+
+
+def _has_page(row):
+    return hasattr(row, "get_absolute_url") and getattr(row, "pk", None) is not None
+
+
+def _every_page_row():
+    """Every translated row with a page of its own, published or not."""
+    from .translations.status import translated_models
+
+    return [
+        row
+        for model in translated_models()
+        if hasattr(model, "get_absolute_url")
+        for row in model._base_manager.all()
+    ]
 
 
 def _who_are_we_path():

@@ -107,6 +107,17 @@ def test_saving_a_member_refreshes_exactly_its_pages(client, seeded, django_asse
         client.get("/nl/leden/kinderpostzegels/")
 
 
+@pytest.mark.parametrize("url", ["/en/members/njr/", "/nl/adviseur/nederlands-jeugdinstituut/"])
+def test_renaming_the_collective_refreshes_every_organization_page(client, seeded, url):
+    from collective.models import Collective
+
+    client.get(url)
+    collective = Collective.load()
+    collective.name_nl = collective.name_en = "Het Hernoemde Collectief"
+    collective.save()
+    assert "Het Hernoemde Collectief" in client.get(url).content.decode()
+
+
 def test_a_new_slug_refreshes_the_old_address(client, seeded):
     client.get("/nl/leden/njr/")
     njr = MemberOrganization.objects.get(slug="njr")
