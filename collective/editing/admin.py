@@ -2,7 +2,10 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import date as format_date
 from django.urls import path, reverse
@@ -68,12 +71,21 @@ class EditingAdminMixin:
         return super().response_change(request, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        record = get_object_or_404(self.model.history.model, history_id=version_id)
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
+        history = self.model.history.model
+        try:
+            version_id = history._meta.pk.to_python(version_id)
+        except ValidationError:
+            raise Http404 from None  # an address no version can have
+        record = get_object_or_404(history, history_id=version_id)
         request.restoring_version = record.history_date
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def discard_draft_view(self, request, object_id):
-        obj = get_object_or_404(self.model._default_manager, pk=object_id)
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
         if request.method != "POST" or not self.has_change_permission(request, obj):
             return redirect(reverse(f"admin:{self._url_prefix()}_change", args=[obj.pk]))
         drafts.discard(obj)

@@ -1,5 +1,6 @@
 import io
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
@@ -79,3 +80,17 @@ def test_restoring_an_old_version_keeps_the_current_logo(editor_client, njr, set
     njr.refresh_from_db()
     assert njr.logo.name == current
     assert (tmp_path / current).exists()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/admin/organizations/memberorganization/{pk}/history/abc/",
+        "/admin/organizations/memberorganization/{pk}/history/99999999999999999999999/",
+        "/admin/organizations/memberorganization/abc/history/1/",
+        "/admin/organizations/memberorganization/abc/discard-draft/",
+        "/admin/organizations/memberorganization/999999/discard-draft/",
+    ],
+)
+def test_an_address_that_names_no_object_or_version_is_404(editor_client, njr, address):
+    assert editor_client.get(address.format(pk=njr.pk)).status_code == 404
