@@ -549,11 +549,14 @@ def _load_objects(units, lock):
 
 
 def _valid_pks(model, pks):
-    """{pk as written in the file: pk as the database wants it}, leaving out impossible ones."""
+    """{pk as written in the file: pk as the database wants it}, leaving out impossible ones.
+
+    clean() also checks the range the database can hold: a number past it is no object.
+    """
     valid = {}
     for text_pk in pks:
         try:
-            valid[text_pk] = model._meta.pk.to_python(text_pk)
+            valid[text_pk] = model._meta.pk.clean(text_pk, None)
         except ValidationError:
             continue
     return valid

@@ -206,6 +206,16 @@ def test_unknown_model_object_and_field_are_refused_while_the_others_apply(njr):
     assert njr.description_en == NEW_TEXT
 
 
+@pytest.mark.parametrize("pk", ["99999999999999999999999999", "-99999999999999999999999999"])
+def test_an_object_number_past_what_the_database_holds_is_an_unknown_object(njr, pk):
+    real = next(u for u in exchange.export_units("en") if u.unit_id == description_id(njr))
+    unit = dataclasses.replace(
+        real, unit_id=f"organizations.memberorganization.{pk}.description", target=NEW_TEXT
+    )
+    report = exchange.import_file(exchange.serialize([unit], "en", exchange.XLIFF))
+    assert outcome_for(report, unit.unit_id).reason == exchange.UNKNOWN_OBJECT
+
+
 def test_refused_units_are_listed_with_the_reason_by_the_command(njr, tmp_path):
     real = next(u for u in exchange.export_units("en") if u.unit_id == description_id(njr))
     missing = dataclasses.replace(
