@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from collective.editing.attention import member_count_warning
 from collective.models import Collective
 from organizations.models import MemberOrganization
-from tests.html import elements, visible_text
+from tests.html import elements, parse, visible_text
 
 TODAY = timezone.localdate()
 LAST_YEAR = TODAY - datetime.timedelta(days=365)
@@ -47,6 +47,16 @@ def test_who_are_we_lists_former_members_separately_with_their_period(client, un
 def test_a_former_members_page_shows_the_period(client, unicef_left):
     text = visible_text(client.get("/en/members/unicef-nederland/"))
     assert f"(member 1995–{LAST_YEAR.year})" in text
+
+
+def test_a_former_members_page_links_back_to_its_entry_in_the_list(client, unicef_left):
+    page = client.get("/nl/leden/unicef-nederland/")
+    back = next(
+        a["href"] for a in elements(page, "a") if a["href"].startswith("/nl/wie-zijn-wij/#")
+    )
+    anchor = back.partition("#")[2]
+    entries = [found for _tag, found in parse(client.get("/nl/wie-zijn-wij/")).elements]
+    assert any(found.get("id") == anchor for found in entries)
 
 
 def test_leaving_before_joining_is_refused(seeded):
