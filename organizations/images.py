@@ -108,6 +108,8 @@ def _decode(file):
     file.seek(0)
     try:
         image = Image.open(file)
+        if image.format == "MPO":  # a camera's JPEG with extra pictures; the first is the photo
+            image.format = "JPEG"
         _check_header(image)
         image.load()
         return image

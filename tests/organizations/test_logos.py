@@ -1,5 +1,6 @@
 """Logos end to end: uploads through a model form, the files they leave, the tag, the command."""
 
+import io
 from types import SimpleNamespace
 from unittest import mock
 
@@ -167,6 +168,22 @@ def test_upload_named_with_the_wrong_extension_is_stored_under_the_right_one(mem
     submit(member, image_upload(image_format="JPEG", name="logo.png"))
     member.refresh_from_db()
     assert member.logo.name == "logos/logo.jpg"
+
+
+def test_a_cameras_multi_picture_jpeg_is_stored_as_a_jpeg(member, media):
+    buffer = io.BytesIO()
+    photo, depth_map = Image.new("RGB", (600, 400), "navy"), Image.new("RGB", (600, 400), "red")
+    photo.save(buffer, "MPO", save_all=True, append_images=[depth_map])
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+
+    form = submit(member, SimpleUploadedFile("photo.jpg", buffer.getvalue()))
+
+    assert form.errors == {}
+    assert stored_logo(member) == ("logos/photo.jpg", 600, 400)
+    with Image.open(media / "logos/photo.jpg") as original:
+        red, _green, blue = original.getpixel((0, 0))
+        assert original.format == "JPEG"
+        assert blue > 100 > red, "the photo, not the second picture"
 
 
 def test_stored_original_and_renditions_carry_no_exif(member, media):
