@@ -13,10 +13,9 @@ from django.utils.translation import gettext as _
 
 from ..localization import language_name
 from . import drafts
+from .drafts import SAVE_DRAFT
 from .forms import ConcurrentEditForm
 from .previews import preview_url, public_url
-
-SAVE_DRAFT = "_save_draft"
 
 
 class EditingAdminMixin:

@@ -7,6 +7,9 @@ from django.db import models
 
 from .models import Draft
 
+# The name of the change form's "Save as draft" button.
+SAVE_DRAFT = "_save_draft"
+
 
 def _lookup(obj):
     return {"content_type": ContentType.objects.get_for_model(obj), "object_id": obj.pk}

@@ -4,6 +4,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from .drafts import SAVE_DRAFT
 from .history import changes_since
 
 
@@ -30,12 +31,26 @@ class ConcurrentEditForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        if SAVE_DRAFT in self.data:
+            self._refuse_files_in_a_draft()
         seen = cleaned_data.get("edit_version")
         current = self._stored_version()
         if self.instance.pk and seen and seen != current:
             self._move_version_on(current)
             raise ValidationError(self._conflict_message(parse_datetime(seen)), code="conflict")
         return cleaned_data
+
+    def _refuse_files_in_a_draft(self):
+        """A draft keeps texts only: say so rather than save it and drop a chosen file."""
+        for name in self.changed_data:
+            if isinstance(self.fields[name], forms.FileField):
+                self.add_error(
+                    name,
+                    _(
+                        "A draft keeps texts only, not files: save to publish this change at "
+                        "once, or save the draft without it."
+                    ),
+                )
 
     def _move_version_on(self, current):
         data = self.data.copy()

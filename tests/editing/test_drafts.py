@@ -5,6 +5,7 @@ from collective.editing.models import Draft
 from organizations.models import MemberOrganization
 from tests.editing.conftest import change_url, form_data
 from tests.html import elements, visible_text
+from tests.organizations.test_images import image_upload
 
 
 def preview_url(obj, language):
@@ -107,3 +108,22 @@ def test_change_form_links_to_previews_while_there_is_a_draft(editor_client, dra
     response = editor_client.get(change_url(drafted_njr))
     assert elements(response, "a", href=preview_url(drafted_njr, "en"))
     assert not elements(response, "a", href="/en/members/njr/")
+
+
+def test_a_draft_with_a_new_logo_is_refused_with_a_reason(editor_client, njr, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    data = form_data(editor_client.get(change_url(njr)))
+    response = editor_client.post(
+        change_url(njr),
+        {
+            **data,
+            "description_en": "Draft EN.",
+            "logo": image_upload(size=(400, 400)),
+            "_save_draft": "x",
+        },
+    )
+    assert response.status_code == 200
+    assert "Een concept bewaart alleen teksten, geen bestanden" in visible_text(response)
+    assert not Draft.objects.exists()
+    njr.refresh_from_db()
+    assert not njr.logo
