@@ -12,6 +12,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from ..localization import language_name
+from ..translations.status import translated_fields
 from . import drafts
 from .drafts import SAVE_DRAFT
 from .forms import ConcurrentEditForm
@@ -52,7 +53,7 @@ class EditingAdminMixin:
             obj._change_reason = _("Restored the version of %(date)s") % {
                 "date": format_date(request.restoring_version, "DATETIME_FORMAT")
             }
-            keep_live_files(obj)
+            keep_live_values(obj, form)
         super().save_model(request, obj, form, change)
         drafts.discard(obj)
 
@@ -122,15 +123,16 @@ class EditingAdminMixin:
         return links
 
 
-def keep_live_files(obj):
-    """A restore brings back texts, not files: an old version's logo was deleted when replaced."""
+def keep_live_values(obj, form):
+    """A restore brings back what its form shows; everything else stays as it is now.
+
+    The old version also holds values the editor never sees in the form, such as the place in
+    the list, and files: an old version's logo was deleted when it was replaced.
+    """
     live = type(obj)._base_manager.get(pk=obj.pk)
+    # A translated field is shown through its per-language fields (name_nl, name_en).
+    shown = set(form.fields) | set(translated_fields(type(obj)))
     for field in obj._meta.concrete_fields:
-        if isinstance(field, models.FileField):
-            names = [
-                field.attname,
-                getattr(field, "width_field", None),
-                getattr(field, "height_field", None),
-            ]
-            for name in filter(None, names):
-                setattr(obj, name, getattr(live, name))
+        if field.primary_key or (field.name in shown and not isinstance(field, models.FileField)):
+            continue
+        setattr(obj, field.attname, getattr(live, field.attname))

@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from organizations.models import MemberOrganization
 from tests.editing.conftest import change_url, form_data
 
 
@@ -94,3 +95,18 @@ def test_restoring_an_old_version_keeps_the_current_logo(editor_client, njr, set
 )
 def test_an_address_that_names_no_object_or_version_is_404(editor_client, njr, address):
     assert editor_client.get(address.format(pk=njr.pk)).status_code == 404
+
+
+def test_a_restore_keeps_the_current_place_in_the_list(editor_client, njr):
+    first_version = njr.history.first()
+    MemberOrganization.objects.filter(pk=njr.pk).update(position=5)
+    njr.refresh_from_db()
+    njr.save()  # recorded with its new place
+    url = reverse(
+        "admin:organizations_memberorganization_simple_history",
+        args=[njr.pk, first_version.history_id],
+    )
+    editor_client.post(url, {**form_data(editor_client.get(url)), "_save": "Herstellen"})
+    njr.refresh_from_db()
+    assert first_version.position != 5
+    assert njr.position == 5
