@@ -193,11 +193,10 @@ def _content_changed(sender, instance, raw=False, **kwargs):
 def pages_showing(obj, previous_path=None):
     """(language, path) of every page obj appears on.
 
-    A row appears on "Who are we" and on its own page. The collective's name is also in the
-    title and structured data of every organization's page, so a change to the collective
-    reaches all of them.
+    A row appears on "Who are we" and on its own page; a model that says it is `on_every_page`
+    (the collective, whose name is in every page's title) reaches the pages of all rows.
     """
-    rows = _every_page_row() if obj._meta.label_lower == "collective.collective" else [obj]
+    rows = _every_page_row() if getattr(obj, "on_every_page", False) else [obj]
     paths = set()
     for code, _name in settings.LANGUAGES:
         with override(code):

@@ -10,6 +10,9 @@ class Collective(models.Model):
     """The Kinderrechtencollectief itself: the one row behind the "Who are we" page."""
 
     SINGLETON_PK = 1
+    # Its name is in the title and structured data of every page: the page cache refreshes
+    # them all when it changes (collective.caching.pages_showing).
+    on_every_page = True
 
     name = models.CharField(_("name"), max_length=200)
     page_title = models.CharField(
