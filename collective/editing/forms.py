@@ -12,8 +12,10 @@ class ConcurrentEditForm(forms.ModelForm):
     """Refuses a save when someone else saved the object after this form was opened.
 
     The form carries the `updated_at` of the row as it was loaded. If the row has changed
-    since, the save is refused with what changed and by whom; the editor's input stays in the
-    form, and the version is moved on so that saving again (after a look) goes through.
+    since, the save is refused with what changed and by whom. The other editor's changes to
+    fields this editor left alone are filled into the form, so that saving again cannot undo
+    them; where both changed the same field, the form keeps this editor's input. The version
+    is moved on, so that saving again (after a look) goes through.
     """
 
     edit_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -36,8 +38,12 @@ class ConcurrentEditForm(forms.ModelForm):
         seen = cleaned_data.get("edit_version")
         current = self._stored_version()
         if self.instance.pk and seen and seen != current:
-            self._move_version_on(current)
-            raise ValidationError(self._conflict_message(parse_datetime(seen)), code="conflict")
+            changes, users = changes_since(self.instance, parse_datetime(seen))
+            data = self.data.copy()
+            kept = self._take_over(changes, data)
+            data[self.add_prefix("edit_version")] = current
+            self.data = data
+            raise ValidationError(self._conflict_message(changes, users, kept), code="conflict")
         return cleaned_data
 
     def _refuse_files_in_a_draft(self):
@@ -52,20 +58,59 @@ class ConcurrentEditForm(forms.ModelForm):
                     ),
                 )
 
-    def _move_version_on(self, current):
-        data = self.data.copy()
-        data[self.add_prefix("edit_version")] = current
-        self.data = data
+    def _take_over(self, changes, data):
+        """Put the other editor's values into `data` for the fields this editor left alone.
 
-    def _conflict_message(self, seen):
-        changes, users = changes_since(self.instance, seen)
+        Returns the names of the fields that both changed, each differently: those keep this
+        editor's input. File fields are not posted back, so they keep the stored file anyway.
+        """
+        kept = set()
+        for change in changes:
+            field = self.fields.get(change.field)
+            if field is None or field.disabled or isinstance(field, forms.FileField):
+                continue
+            posted = self[change.field].data
+            if not field.has_changed(change.old, posted):
+                self._post(data, change.field, self[change.field].initial)
+            elif field.has_changed(change.new, posted):
+                kept.add(change.field)
+        return kept
+
+    def _post(self, data, name, value):
+        """Write `value` into `data` the way the field's widget would have posted it."""
+        field, key = self.fields[name], self.add_prefix(name)
+        if isinstance(field.widget, forms.CheckboxInput):
+            if value:
+                data[key] = "on"
+            else:
+                data.pop(key, None)
+        elif isinstance(value, (list, tuple)):
+            data.setlist(key, [str(item) for item in value])
+        else:
+            formatted = field.widget.format_value(field.prepare_value(value))
+            data[key] = "" if formatted is None else formatted
+
+    def _conflict_message(self, changes, users, kept):
         intro = _(
-            "Someone else (%(users)s) saved this after you opened it. Your input is still in the "
-            "form below and has not been saved. Check what changed, then save again."
+            "Someone else (%(users)s) saved this after you opened it, and your changes have not "
+            "been saved yet. Their changes to fields you had not touched are now in the form "
+            "below; where you both changed a field, the form keeps your version. Check the form, "
+            "then save again."
         ) % {"users": ", ".join(users) or _("unknown")}
         if not changes:
             return intro
         items = format_html_join(
-            "", "<li>{}: “{}” → “{}”</li>", ((c.label, c.old, c.new) for c in changes)
+            "",
+            "<li>{}: “{}” → “{}”{}</li>",
+            (
+                (change.label, *change.excerpts(), self._kept_note(change.field in kept))
+                for change in changes
+            ),
         )
         return format_html("{}<ul>{}</ul>", intro, items)
+
+    @staticmethod
+    def _kept_note(kept):
+        if not kept:
+            return ""
+        return format_html(" <strong>{}</strong>", _("You changed this too: the form keeps yours."))

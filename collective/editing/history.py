@@ -1,16 +1,30 @@
 """What changed between two moments of an object's recorded history (django-simple-history)."""
 
+import datetime
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
 from django.utils.text import Truncator
+from django.utils.translation import gettext
+
+# Texts up to this length are shown whole; longer ones around the part that changed.
+SHORT = 80
+# How much unchanged text is shown on each side of a change in a long text.
+CONTEXT = 30
+# The longest changed part shown before it is cut off.
+LONGEST_CHANGE = 240
 
 
 @dataclass(frozen=True)
 class Change:
     field: str
     label: str
-    old: str
-    new: str
+    old: object
+    new: object
+
+    def excerpts(self):
+        """The old and new value as short texts that both show the part that changed."""
+        return excerpts(_display(self.old), _display(self.new))
 
 
 def changes_since(obj, version):
@@ -33,8 +47,48 @@ def changes_since(obj, version):
 def _change(obj, item):
     # Translated fields' verbose names already carry their language: "description [en]".
     label = str(obj._meta.get_field(item.field).verbose_name)
-    return Change(item.field, label, _short(item.old), _short(item.new))
+    return Change(item.field, label, item.old, item.new)
 
 
-def _short(value):
-    return Truncator("" if value is None else str(value)).chars(80)
+def excerpts(old, new):
+    """Short forms of two texts that keep what differs between them in view.
+
+    Short texts are returned whole. In longer ones the unchanged start and end are cut to a
+    little context, so that an edit at the end of a long description is visible rather than
+    lost behind a truncation that shows the same opening twice.
+    """
+    old, new = _text(old), _text(new)
+    if len(old) <= SHORT and len(new) <= SHORT:
+        return old, new
+    start = _same_start(old, new)
+    end = _same_start(old[start:][::-1], new[start:][::-1])
+    return _around(old, start, end), _around(new, start, end)
+
+
+def _same_start(one, other):
+    """How many characters the two texts share at their start."""
+    for count, (a, b) in enumerate(zip(one, other, strict=False)):
+        if a != b:
+            return count
+    return min(len(one), len(other))
+
+
+def _around(text, start, end):
+    changed = Truncator(text[start : len(text) - end]).chars(LONGEST_CHANGE)
+    before = text[max(0, start - CONTEXT) : start]
+    after = text[len(text) - end :][:CONTEXT]
+    lead = "…" if start > CONTEXT else ""
+    tail = "…" if end > CONTEXT else ""
+    return f"{lead}{before}{changed}{after}{tail}"
+
+
+def _display(value):
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    if isinstance(value, datetime.date):
+        return date_format(value)
+    return value
+
+
+def _text(value):
+    return "" if value is None else str(value)

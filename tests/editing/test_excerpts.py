@@ -1,0 +1,28 @@
+from collective.editing.history import CONTEXT, SHORT, excerpts
+
+
+def test_short_texts_are_shown_whole():
+    assert excerpts("Old name", "New name") == ("Old name", "New name")
+    assert excerpts(None, "Set") == ("", "Set")
+
+
+def test_long_texts_show_the_changed_part_with_some_context():
+    start, end = "a" * 200, "z" * 200
+    old, new = excerpts(start + "OLD" + end, start + "NEW" + end)
+    assert old == "…" + "a" * CONTEXT + "OLD" + "z" * CONTEXT + "…"
+    assert new == "…" + "a" * CONTEXT + "NEW" + "z" * CONTEXT + "…"
+
+
+def test_a_change_at_the_end_has_no_trailing_ellipsis():
+    start = "word " * 40
+    old, new = excerpts(start + "old.", start + "new.")
+    assert old.startswith("…")
+    assert old.endswith("old.")
+    assert new.endswith("new.")
+    assert len(new) < SHORT
+
+
+def test_a_long_change_is_cut():
+    old, new = excerpts("", "x" * 5000)
+    assert old == ""
+    assert 200 < len(new) < 300
