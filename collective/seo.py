@@ -6,10 +6,13 @@ import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+
+from organizations.models import AdvisoryBody, MemberOrganization
 
 from .localization import localized
 from .translations.status import source_language, text, translated_fields
@@ -25,6 +28,7 @@ class PageMeta:
     languages: tuple  # the languages this page's own content really exists in
     structured_data: dict = field(default_factory=dict)
     image: str = ""
+    site_name: str = ""  # the collective's name, when the page knows it
 
 
 def summary(value, fallback):
@@ -48,6 +52,7 @@ def who_are_we_meta(request, collective, members):
     page_url = request.build_absolute_uri(collective.get_absolute_url())
     return PageMeta(
         title=f"{page_title} | {name}",
+        site_name=str(name),
         description=description,
         languages=content_languages(collective),
         structured_data={
@@ -65,10 +70,11 @@ def who_are_we_meta(request, collective, members):
 
 def organization_meta(request, organization, collective=None):
     name = localized(organization, "name")
-    fallback = _("%(name)s is part of the Children's Rights Collective.") % {"name": name}
-    description = summary(localized(organization, "description"), fallback)
     site_name = (
         str(localized(collective, "name")) if collective else _("Children's Rights Collective")
+    )
+    description = summary(
+        localized(organization, "description"), _standing(organization, name, site_name)
     )
     image = _logo_url(request, organization)
     data = {
@@ -78,7 +84,7 @@ def organization_meta(request, organization, collective=None):
     }
     if image:
         data["logo"] = image
-    if collective is not None and organization._meta.model_name == "memberorganization":
+    if collective is not None and _is_current_member(organization):
         data["memberOf"] = {
             "@type": "Organization",
             "name": site_name,
@@ -90,7 +96,39 @@ def organization_meta(request, organization, collective=None):
         languages=content_languages(organization),
         structured_data=data,
         image=image,
+        site_name=site_name,
     )
+
+
+def _is_current_member(organization):
+    return isinstance(organization, MemberOrganization) and organization.is_current(
+        timezone.localdate()
+    )
+
+
+def _standing(organization, name, collective_name):
+    """A sentence on how the organization stands to the collective, for a page without text.
+
+    Only what the rows say: an advisor is not called a member, a former member is not
+    called one any more.
+    """
+    values = {"name": name, "collective": collective_name}
+    if isinstance(organization, AdvisoryBody):
+        role = localized(organization, "role")
+        if role and not role.is_fallback:
+            return _("%(name)s: %(role)s to the %(collective)s.") % {**values, "role": role}
+        return _("%(name)s advises the %(collective)s.") % values
+    if organization.is_former:
+        return _("%(name)s was a member of the %(collective)s until %(year)s.") % {
+            **values,
+            "year": organization.left.year,
+        }
+    if _is_current_member(organization):
+        return _("%(name)s is a member of the %(collective)s.") % values
+    return _("%(name)s joins the %(collective)s in %(year)s.") % {
+        **values,
+        "year": organization.joined.year,
+    }
 
 
 def _organization_reference(request, organization):

@@ -7,8 +7,9 @@ import pytest
 from django.conf import settings
 from django.test import RequestFactory
 
+from collective.models import Collective
 from collective.views import server_error
-from organizations.models import MemberOrganization
+from organizations.models import AdvisoryBody, MemberOrganization
 from tests.html import elements, visible_text
 from tests.quality import public_urls
 
@@ -69,7 +70,38 @@ def test_description_is_in_the_page_language(client, seeded):
 
 def test_a_member_without_description_gets_a_generated_one(client, seeded):
     dutch = meta_content(client.get("/nl/leden/terre-des-hommes/"), name="description")
-    assert dutch == "Terre des Hommes is onderdeel van het Kinderrechtencollectief."
+    assert dutch == "Terre des Hommes is lid van het Kinderrechtencollectief."
+
+
+def test_a_generated_description_says_only_what_the_rows_say(client, seeded):
+    MemberOrganization.objects.filter(slug="terre-des-hommes").update(left="2020-03-01")
+    AdvisoryBody.objects.update(description_nl="", description_en="")
+    Collective.objects.update(name_en="Children's Rights Alliance")
+
+    former = client.get("/en/members/terre-des-hommes/")
+    assert meta_content(former, name="description") == (
+        "Terre des Hommes was a member of the Children's Rights Alliance until 2020."
+    )
+    assert "memberOf" not in json_ld(former)
+
+    dutch = client.get("/nl/adviseur/nederlands-jeugdinstituut/")
+    assert meta_content(dutch, name="description") == (
+        "Nederlands Jeugdinstituut: onafhankelijk adviseur van het Kinderrechtencollectief."
+    )
+    english = client.get("/en/advisor/nederlands-jeugdinstituut/")
+    assert meta_content(english, name="description") == (
+        "Dutch Youth Institute: independent advisor to the Children's Rights Alliance."
+    )
+
+
+def test_the_site_name_follows_the_collectives_name(client, seeded):
+    Collective.objects.update(name_en="Children's Rights Alliance")
+    for url in ["/en/who-are-we/", "/en/members/njr/"]:
+        response = client.get(url)
+        assert meta_content(response, property="og:site_name") == "Children's Rights Alliance"
+    member_page = client.get("/en/members/njr/")
+    assert visible_text(member_page).startswith("Skip to main content Children's Rights Alliance")
+    assert json_ld(member_page)["memberOf"]["name"] == "Children's Rights Alliance"
 
 
 @pytest.fixture
