@@ -36,7 +36,7 @@ class LocalizedText:
 
 def language_name(code):
     """A language's name in the active language: "Engels" for "en" on a Dutch page."""
-    return get_language_info(code)["name_translated"]
+    return str(get_language_info(code)["name_translated"])
 
 
 def prose(value):

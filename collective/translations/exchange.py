@@ -26,11 +26,13 @@ from defusedxml import ElementTree as SafeElementTree
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.utils import build_localized_fieldname
 from translate.storage import pypo, xliff
 
+from ..localization import language_name
 from . import status
 
 XLIFF, PO = "xliff", "po"
@@ -76,8 +78,10 @@ REASON_LABELS = {
 XLIFF_ORIGINAL = "kinderrechtencollectief"
 FILENAME_PREFIX = "kinderrechten"
 SOURCE_FINGERPRINT, TARGET_FINGERPRINT = "source-fingerprint", "target-fingerprint"
-_FINGERPRINT_LINE = re.compile(
-    rf"^\s*({SOURCE_FINGERPRINT}|{TARGET_FINGERPRINT}):\s*([0-9a-fA-F]{{64}})\s*$", re.MULTILINE
+# Each fingerprint is written on a line of its own, but a tool that drops the note's line
+# breaks (as XLIFF editors that ignore xml:space do) must not lose them: match them anywhere.
+_FINGERPRINT = re.compile(
+    rf"\b({SOURCE_FINGERPRINT}|{TARGET_FINGERPRINT}):\s*([0-9a-fA-F]{{64}})(?![0-9a-fA-F])"
 )
 _XML_DECLARATIONS = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _XML_ENCODING = re.compile(r"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']""")
@@ -121,21 +125,30 @@ def export_units(language, only=ALL):
     """The units to send out for a target language: fields in state `only`, or all of them.
 
     Fields whose source text is empty are never exported: there is nothing to translate.
+    Labels are in the target language, whoever exports: a file for English translators reads
+    the same from the admin as from the command line.
     """
     _check_target_language(language)
     if only not in SELECTIONS:
         raise ValueError(f"unknown selection {only!r}")
     source_language = status.source_language()
     units = []
-    for model in status.translated_models():
-        objects = list(model._default_manager.all())
-        statuses = status.statuses_for(objects)
-        for obj in objects:
-            for field_name in status.translated_fields(model):
-                source = status.text(obj, field_name, source_language)
-                entry = statuses[obj.pk][(field_name, language)]
-                if source and only in (ALL, entry.state):
-                    units.append(_export_unit(obj, entry, source))
+    with translation.override(language):
+        for model in status.translated_models():
+            units += _units_of(model, language, only, source_language)
+    return units
+
+
+def _units_of(model, language, only, source_language):
+    units = []
+    objects = list(model._default_manager.all())
+    statuses = status.statuses_for(objects)
+    for obj in objects:
+        for field_name in status.translated_fields(model):
+            source = status.text(obj, field_name, source_language)
+            entry = statuses[obj.pk][(field_name, language)]
+            if source and only in (ALL, entry.state):
+                units.append(_export_unit(obj, entry, source))
     return units
 
 
@@ -175,11 +188,11 @@ def export_file(language, only=ALL, file_format=XLIFF):
 
 def serialize(units, language, file_format=XLIFF):
     """Export units as the bytes of an XLIFF or PO file for one target language."""
-    if file_format == XLIFF:
-        return _xliff_bytes(units, language)
-    if file_format == PO:
-        return _po_bytes(units, language)
-    raise ValueError(f"unknown format {file_format!r}")
+    writers = {XLIFF: _xliff_bytes, PO: _po_bytes}
+    if file_format not in writers:
+        raise ValueError(f"unknown format {file_format!r}")
+    with translation.override(language):  # the notes, like the labels, in the target language
+        return writers[file_format](units, language)
 
 
 def _xliff_bytes(units, language):
@@ -284,24 +297,44 @@ def read(raw):
 
 def _fingerprints(notes):
     found = {}
-    for key, value in _FINGERPRINT_LINE.findall(notes or ""):
+    for key, value in _FINGERPRINT.findall(notes or ""):
         found.setdefault(key, value.lower())
     return found.get(SOURCE_FINGERPRINT), found.get(TARGET_FINGERPRINT)
+
+
+class _PreservingUnit(xliff.xliffunit):
+    """Reads texts as written when a file leaves out xml:space (see _PreservingFile)."""
+
+    _default_xml_space = "preserve"
+
+
+class _PreservingFile(xliff.xlifffile):
+    """An XLIFF file whose texts keep their line breaks even without xml:space="preserve".
+
+    Exports mark every unit with xml:space="preserve", but some translation tools drop the
+    attribute on the way back. XLIFF's default would then join the paragraphs of every
+    translated description into one; here, as in the PO format, text is taken as written.
+    """
+
+    UnitClass = _PreservingUnit
 
 
 def _read_xliff(text):
     _refuse_unsafe_xml(text)
     _parse_xml_root(text)
     try:
-        store = xliff.xlifffile.parsestring(text.encode("utf-8"))
+        store = _PreservingFile.parsestring(text.encode("utf-8"))
         language, source_language = store.gettargetlanguage(), store.getsourcelanguage()
     except Exception as error:  # the toolkit raises many kinds of exception on bad input
         message = _("The file is not a valid XLIFF 1.x file.")
         raise ExchangeError(f"{message} {error}".strip()) from error
-    if source_language and _normalize(source_language) != status.source_language():
+    if source_language and _language_code(source_language) != status.source_language():
         raise ExchangeError(
             _("The file translates from %(file)s, but the texts here are written in %(source)s.")
-            % {"file": source_language, "source": status.source_language()}
+            % {
+                "file": _language_label(source_language),
+                "source": language_name(status.source_language()),
+            }
         )
     return language, [_xliff_unit(unit, number) for number, unit in enumerate(store.units, 1)]
 
@@ -420,8 +453,24 @@ def _check_ids(units):
         )
 
 
-def _normalize(language):
-    return language.strip().lower().replace("_", "-")
+def _language_code(language):
+    """The site's code for a file's language tag: `en` for `en`, `EN`, `en_GB` or `en-US`.
+
+    None when the site has no such language.
+    """
+    tag = language.strip().lower().replace("_", "-")
+    for code in (tag, tag.split("-")[0]):
+        if code in status.language_codes():
+            return code
+    return None
+
+
+def _language_label(language):
+    """A language tag from a file, by its name where Django knows it: "Duits (de)"."""
+    try:
+        return f"{language_name(language.strip().lower().replace('_', '-'))} ({language})"
+    except KeyError:
+        return language
 
 
 def _file_language(language, file_format):
@@ -430,11 +479,14 @@ def _file_language(language, file_format):
         raise ExchangeError(
             _("The file does not say which language it is in (no %(where)s).") % {"where": where}
         )
-    code = _normalize(language)
+    code = _language_code(language)
     if code not in status.target_languages():
         raise ExchangeError(
             _("The file is in %(language)s, which is not a language translated here (%(targets)s).")
-            % {"language": language, "targets": ", ".join(status.target_languages())}
+            % {
+                "language": _language_label(language),
+                "targets": ", ".join(language_name(code) for code in status.target_languages()),
+            }
         )
     return code
 

@@ -461,3 +461,71 @@ def test_a_doctype_hidden_from_the_first_check_is_still_refused_by_defusedxml(nj
     sneaky = '<?xml version="1.0"?>\n<!-- x --><!DOCTYPE\txliff [<!ENTITY a "b">]><xliff/>'
     with translation.override("en"), pytest.raises(exchange.ExchangeError, match="DOCTYPE"):
         _parse_xml_root(sneaky)
+
+
+# --- files as translation tools return them -----------------------------------------------------
+
+TWO_PARAGRAPHS = "First paragraph of the translation.\n\nSecond paragraph."
+
+
+def without_preserved_space(content):
+    """The file as a tool saves it that drops xml:space and joins each note onto one line."""
+    text = content.decode().replace(' xml:space="preserve"', "")
+    text = re.sub(r"<note([^>]*)>(.*?)</note>", _one_line_note, text, flags=re.DOTALL)
+    return text.encode()
+
+
+def _one_line_note(match):
+    return f"<note{match.group(1)}>{' '.join(match.group(2).split())}</note>"
+
+
+def test_an_xliff_file_without_xml_space_keeps_fingerprints_and_paragraphs(njr):
+    content = without_preserved_space(edited_export(njr, text=TWO_PARAGRAPHS))
+    assert b"xml:space" not in content
+    assert b"\n" not in re.search(rb"<note[^>]*>.*?</note>", content, flags=re.DOTALL).group()
+
+    report = exchange.import_file(content)
+
+    assert outcome_for(report, description_id(njr)).kind == exchange.APPLIED
+    njr.refresh_from_db()
+    assert njr.description_en == TWO_PARAGRAPHS
+
+
+@pytest.mark.parametrize(
+    ("file_format", "old", "new"),
+    [
+        (exchange.PO, b'"Language: en\\n"', b'"Language: en_GB\\n"'),
+        (exchange.XLIFF, b'target-language="en"', b'target-language="en-US"'),
+        (exchange.XLIFF, b'source-language="nl"', b'source-language="nl-NL"'),
+    ],
+)
+def test_a_regional_language_tag_is_taken_as_the_language(njr, file_format, old, new):
+    content = edited_export(njr, file_format)
+    assert old in content
+    parsed = exchange.read(content.replace(old, new))
+    assert parsed.language == "en"
+
+
+def test_a_wrong_language_is_named_in_the_message(njr):
+    content = edited_export(njr).replace(b'target-language="en"', b'target-language="de"')
+    with translation.override("en"), pytest.raises(exchange.ExchangeError) as error:
+        exchange.read(content)
+    assert "The file is in German (de), which is not a language translated here (English)." in (
+        str(error.value)
+    )
+
+
+def test_unit_labels_are_in_the_target_language_whoever_exports(outdated_njr):
+    with translation.override("nl"):
+        content = exported(exchange.XLIFF).decode()
+    assert "member organization “NJR”: description" in content
+    assert "Outdated: the translation was made from this source text:" in content
+    assert "lidorganisatie" not in content
+
+
+def test_export_to_a_dash_writes_to_standard_output(njr, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    out = StringIO()
+    call_command("export_translations", "--language", "en", "-o", "-", stdout=out)
+    assert out.getvalue().startswith("<?xml")
+    assert not (tmp_path / "-").exists()

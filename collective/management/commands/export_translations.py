@@ -1,5 +1,4 @@
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import translation
 
 from collective.translations import exchange, status
 
@@ -33,15 +32,15 @@ class Command(BaseCommand):
             help="File format (default: xliff).",
         )
         parser.add_argument(
-            "-o", "--output", help="The file to write; standard output when left out."
+            "-o",
+            "--output",
+            help="The file to write; standard output when left out or '-'.",
         )
 
     def handle(self, *args, language, only, file_format, output, **options):
-        # Plain msgids, like Django's own commands: the file's notes don't depend on the shell.
-        with translation.override(None):
-            units = exchange.export_units(language, only)
-            content = exchange.serialize(units, language, file_format)
-        if not output:
+        units = exchange.export_units(language, only)
+        content = exchange.serialize(units, language, file_format)
+        if output in (None, "-"):
             self.stdout.write(content.decode(), ending="")
             return
         try:
