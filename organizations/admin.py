@@ -4,6 +4,7 @@ from django.db import models
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -24,7 +25,7 @@ def organization_fieldsets(*main_fields, extra=()):
         (_("Logo and website"), {"fields": ["logo", "website"]}),
         *extra,
         (_("Publication"), {"fields": ["is_published"]}),
-        (_("Advanced"), {"fields": ["slug"], "classes": ["collapse"]}),
+        (_("Advanced"), {"fields": ["slug", "former_addresses"], "classes": ["collapse"]}),
     ]
 
 
@@ -50,12 +51,22 @@ class OrganizationAdmin(
     ]
     search_fields = get_translation_fields("name")
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["former_addresses"]
     fieldsets = organization_fieldsets("name", "description")
     formfield_overrides = {
         # A website typed without a scheme means https (Django 6's default too).
         models.URLField: {"assume_scheme": "https"},
         models.ImageField: {"form_class": LogoFormField},
     }
+
+    @admin.display(description=_("former addresses"))
+    def former_addresses(self, obj):
+        slugs = sorted(former.slug for former in obj.former_slugs.all()) if obj.pk else []
+        if not slugs:
+            return _("None: the page has always had this address.")
+        return _("%(slugs)s. Links to these earlier addresses lead to this page.") % {
+            "slugs": ", ".join(slugs)
+        }
 
     def get_urls(self):
         return [
@@ -119,9 +130,9 @@ class MemberOrganizationAdmin(OrganizationAdmin):
     @admin.display(description=_("membership"))
     def membership(self, obj):
         if obj.is_former:
-            return _("former member (left %(date)s)") % {"date": obj.left}
+            return _("former member (left %(date)s)") % {"date": date_format(obj.left)}
         if obj.joined:
-            return _("since %(date)s") % {"date": obj.joined}
+            return _("since %(date)s") % {"date": date_format(obj.joined)}
         return "-"
 
 

@@ -7,7 +7,7 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organizations")
 
     def ready(self):
-        """Keep logo files in step with member organizations and the advisory body."""
+        """Keep logo files and former addresses in step with the organizations."""
         from django.db.models.signals import post_delete, post_save, pre_save
 
         from . import signals
@@ -15,6 +15,8 @@ class OrganizationsConfig(AppConfig):
         receivers = [
             (pre_save, signals.prepare_logo_change),
             (post_save, signals.apply_logo_change),
+            (pre_save, signals.remember_slug),
+            (post_save, signals.keep_former_slug),
             (post_delete, signals.delete_logo_with_organization),
         ]
         for model in signals.LOGO_MODELS:

@@ -1,3 +1,5 @@
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -72,6 +74,8 @@ class Organization(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+    # Deleted with the organization: its old addresses then lead nowhere, like its page.
+    former_slugs = GenericRelation("organizations.FormerSlug")
 
     objects = OrganizationQuerySet.as_manager()
 
@@ -149,3 +153,49 @@ class AdvisoryBody(Organization):
     class Meta(Organization.Meta):
         verbose_name = _("advisory body")
         verbose_name_plural = _("advisory bodies")
+
+
+class FormerSlug(models.Model):
+    """A slug an organization's page had before; its old address redirects to the page.
+
+    Links, bookmarks and search results keep working after an editor changes a slug. A slug
+    in use by a page is never kept here: the live page always wins.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveIntegerField()
+    organization = GenericForeignKey("content_type", "object_id")
+    slug = models.SlugField(_("slug"), max_length=100)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("former address")
+        verbose_name_plural = _("former addresses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "slug"], name="one_former_slug_per_model"
+            ),
+        ]
+
+    def __str__(self):
+        return self.slug
+
+    @classmethod
+    def record_change(cls, organization, old_slug):
+        """After a save: keep `old_slug` as a way to `organization`, unless a page uses it."""
+        content_type = ContentType.objects.get_for_model(organization)
+        cls.objects.filter(content_type=content_type, slug=organization.slug).delete()
+        if old_slug and old_slug != organization.slug:
+            cls.objects.update_or_create(
+                content_type=content_type, slug=old_slug, defaults={"object_id": organization.pk}
+            )
+
+    @classmethod
+    def target(cls, model, slug):
+        """The published organization of `model` that once had `slug`, or None."""
+        former = cls.objects.filter(
+            content_type=ContentType.objects.get_for_model(model), slug=slug
+        ).first()
+        if former is None:
+            return None
+        return model.objects.published().filter(pk=former.object_id).first()

@@ -15,12 +15,13 @@ from functools import partial
 from django.db import transaction
 
 from . import images
-from .models import AdvisoryBody, MemberOrganization
+from .models import AdvisoryBody, FormerSlug, MemberOrganization
 
 LOGO_MODELS = (MemberOrganization, AdvisoryBody)
 
 # Where pre_save leaves its findings for post_save on the instance being saved.
 PENDING_CHANGE = "_pending_logo_change"
+STORED_SLUG = "_stored_slug"
 
 
 @dataclass(frozen=True)
@@ -81,3 +82,20 @@ def _stored_logo_name(model, instance):
         return ""
     stored = model._default_manager.filter(pk=instance.pk).values_list("logo", flat=True)
     return stored.first() or ""
+
+
+def remember_slug(sender, instance, raw=False, **kwargs):
+    """pre_save: note the slug the row has in the database, to see whether it changes."""
+    if raw or instance.pk is None:
+        instance.__dict__[STORED_SLUG] = None
+        return
+    stored = sender._base_manager.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    instance.__dict__[STORED_SLUG] = stored
+
+
+def keep_former_slug(sender, instance, created=False, raw=False, **kwargs):
+    """post_save: a changed slug keeps its old address as a redirect; a new page claims its own."""
+    stored = instance.__dict__.pop(STORED_SLUG, None)
+    if raw or (stored == instance.slug and not created):
+        return
+    FormerSlug.record_change(instance, stored)

@@ -1,7 +1,10 @@
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import DetailView
 
 from collective import seo
 from collective.models import Collective
+
+from .models import FormerSlug
 
 
 def organization_context(request, organization):
@@ -20,6 +23,17 @@ class OrganizationDetailView(DetailView):
 
     def get_queryset(self):
         return self.model.objects.published()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # An address from before the slug was changed: send the visitor, and search
+            # engines, to where the page is now.
+            moved = FormerSlug.target(self.model, kwargs["slug"])
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(moved.get_absolute_url())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**organization_context(self.request, self.object), **kwargs)

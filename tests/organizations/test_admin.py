@@ -125,3 +125,13 @@ def test_collective_cannot_be_added_twice_or_deleted(admin_client, seeded):
 def test_collective_list_offers_adding_when_empty(admin_client, db):
     response = admin_client.get(reverse("admin:collective_collective_changelist"))
     assert response["Location"] == reverse("admin:collective_collective_add")
+
+
+def test_member_list_shows_membership_dates_as_dates_in_words(admin_client, seeded):
+    MemberOrganization.objects.filter(slug="njr").update(left="2020-03-01")
+    MemberOrganization.objects.filter(slug="unicef-nederland").update(joined="1995-06-17")
+    text = visible_text(
+        admin_client.get(reverse("admin:organizations_memberorganization_changelist"))
+    )
+    assert "oud-lid (vertrokken 1 maart 2020)" in text
+    assert "sinds 17 juni 1995" in text

@@ -1,0 +1,87 @@
+"""A changed slug keeps the old address working: it redirects to the page's new address."""
+
+import pytest
+
+from organizations.models import AdvisoryBody, FormerSlug, MemberOrganization
+from tests.editing.conftest import change_url, form_data
+from tests.html import visible_text
+
+
+@pytest.fixture
+def njr(seeded):
+    return MemberOrganization.objects.get(slug="njr")
+
+
+def rename(njr, slug):
+    njr.slug = slug
+    njr.save()
+
+
+def test_the_old_address_redirects_permanently_in_every_language(client, njr):
+    assert client.get("/nl/leden/njr/").status_code == 200  # kept in the page cache
+    rename(njr, "nationale-jeugdraad")
+
+    for old, new in [
+        ("/nl/leden/njr/", "/nl/leden/nationale-jeugdraad/"),
+        ("/en/members/njr/", "/en/members/nationale-jeugdraad/"),
+    ]:
+        response = client.get(old)
+        assert response.status_code == 301
+        assert response["Location"] == new
+        assert client.get(new).status_code == 200
+
+
+def test_a_slug_changed_in_the_admin_redirects(editor_client, njr):
+    data = form_data(editor_client.get(change_url(njr)))
+    saved = editor_client.post(change_url(njr), {**data, "slug": "jeugdraad", "_save": "x"})
+    assert saved.status_code == 302
+    assert editor_client.get("/en/members/njr/")["Location"] == "/en/members/jeugdraad/"
+
+
+def test_every_earlier_address_leads_to_the_latest(client, njr):
+    rename(njr, "second")
+    rename(njr, "third")
+    assert client.get("/nl/leden/njr/")["Location"] == "/nl/leden/third/"
+    assert client.get("/nl/leden/second/")["Location"] == "/nl/leden/third/"
+
+
+def test_going_back_to_an_old_slug_serves_the_page_there(client, njr):
+    rename(njr, "second")
+    rename(njr, "njr")
+    assert client.get("/nl/leden/njr/").status_code == 200
+    assert client.get("/nl/leden/second/")["Location"] == "/nl/leden/njr/"
+
+
+def test_a_new_page_with_a_former_slug_is_served_not_redirected(client, njr, member_factory):
+    rename(njr, "nationale-jeugdraad")
+    newcomer = member_factory(slug="njr", name="NJR Nieuw")
+    response = client.get("/nl/leden/njr/")
+    assert response.status_code == 200
+    assert response.context["organization"] == newcomer
+    assert not FormerSlug.objects.filter(slug="njr").exists()
+
+
+def test_no_redirect_to_an_unpublished_or_deleted_page(client, njr):
+    rename(njr, "nationale-jeugdraad")
+    MemberOrganization.objects.filter(pk=njr.pk).update(is_published=False)
+    assert client.get("/nl/leden/njr/").status_code == 404
+    njr.delete()
+    assert not FormerSlug.objects.exists()
+
+
+def test_former_slugs_are_kept_per_kind_of_page(client, njr):
+    rename(njr, "nationale-jeugdraad")
+    assert client.get("/nl/adviseur/njr/").status_code == 404
+    advisor = AdvisoryBody.objects.get()
+    assert client.get(f"/nl/adviseur/{advisor.slug}/").status_code == 200
+
+
+def test_the_edit_form_lists_the_former_addresses(editor_client, njr):
+    assert "Geen: de pagina heeft altijd dit adres gehad." in visible_text(
+        editor_client.get(change_url(njr))
+    )
+    rename(njr, "second")
+    rename(njr, "third")
+    assert "njr, second. Links naar deze eerdere adressen leiden naar deze pagina." in (
+        visible_text(editor_client.get(change_url(njr)))
+    )
