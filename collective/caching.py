@@ -36,6 +36,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from django.utils.translation import get_language, override
 
+from .http import read_only
+
 logger = logging.getLogger(__name__)
 
 PAUSE_AFTER_FAILURE = 5.0  # seconds without trying the cache after it failed
@@ -324,11 +326,15 @@ class PageCacheMiddleware:
 
 
 def cached_page(view):
-    """Cache a public page per language and address, with validators and proxy headers."""
+    """Cache a public page per language and address, with validators and proxy headers.
 
+    The page is read only: methods other than GET and HEAD get 405 (see `read_only`).
+    """
+
+    @read_only
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if request.method not in ("GET", "HEAD") or _serves_staff(request):
+        if _serves_staff(request):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response

@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 
 from . import views
 from .caching import cached_page
+from .http import read_only
 from .sitemaps import SITEMAPS
 
 collective_patterns = (
@@ -22,17 +23,21 @@ collective_patterns = (
 )
 
 urlpatterns = [
-    path("", views.language_redirect, name="language-redirect"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots"),
-    path("favicon.ico", views.favicon),
+    path("", read_only(views.language_redirect), name="language-redirect"),
+    path("sitemap.xml", read_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", read_only(views.robots_txt), name="robots"),
+    path("favicon.ico", read_only(views.favicon)),
     path(f"{settings.ADMIN_PATH}translations/", include("collective.translations.urls")),
     path(f"{settings.ADMIN_PATH}preview/", include("collective.editing.urls")),
     path(settings.ADMIN_PATH, admin.site.urls),
 ]
 
 urlpatterns += i18n_patterns(
-    path("", RedirectView.as_view(pattern_name="collective:who-are-we"), name="home"),
+    path(
+        "",
+        read_only(RedirectView.as_view(pattern_name="collective:who-are-we")),
+        name="home",
+    ),
     path("", include(collective_patterns)),
     path("", include("organizations.urls")),
 )
@@ -49,7 +54,7 @@ _prefixes = "|".join(code for code, _name in settings.LANGUAGES)
 urlpatterns.append(
     re_path(
         rf"^(?!(?:{_prefixes})/)(?P<path>(?:[^/.]+/)+)$",
-        views.negotiate_language,
+        read_only(views.negotiate_language),
         name="negotiate",
     )
 )

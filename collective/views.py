@@ -6,7 +6,6 @@ from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils.translation import get_language_from_path, get_language_from_request, override
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import TemplateView
 
@@ -67,7 +66,6 @@ class WhoAreWeView(TemplateView):
         return super().get_context_data(**who_are_we_context(self.request, collective), **kwargs)
 
 
-@require_GET
 @cache_control(max_age=60 * 60 * 24, public=True)
 def robots_txt(request):
     lines = [

@@ -123,7 +123,7 @@ def test_a_new_slug_refreshes_the_old_address(client, seeded):
     njr = MemberOrganization.objects.get(slug="njr")
     njr.slug = "nationale-jeugdraad"
     njr.save()
-    assert client.get("/nl/leden/njr/").status_code == 404
+    assert client.get("/nl/leden/njr/").status_code == 301
 
 
 def test_deleting_a_member_refreshes_the_list(client, seeded):

@@ -3,6 +3,7 @@
 import string
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -123,3 +124,29 @@ def test_a_posted_form_with_too_many_fields_is_refused(admin_client, seeded):
     url = reverse("admin:organizations_memberorganization_add")
     data = {f"field{n}": "x" for n in range(1200)}
     assert admin_client.post(url, data).status_code == 400
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/nl/",
+        "/nl/wie-zijn-wij/",
+        "/en/members/njr/",
+        "/leden/njr/",
+        "/robots.txt",
+        "/sitemap.xml",
+        "/favicon.ico",
+    ],
+)
+@pytest.mark.parametrize("method", ["post", "put", "delete"])
+def test_public_addresses_answer_other_methods_with_405(seeded, path, method):
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)(path)
+    assert response.status_code == 405
+    assert response["Allow"] == "GET, HEAD"
+
+
+@pytest.mark.parametrize("path", ["/nl/wie-zijn-wij/", "/robots.txt", "/sitemap.xml"])
+def test_public_addresses_answer_head(client, seeded, path):
+    assert client.head(path).status_code == 200
