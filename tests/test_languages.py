@@ -2,7 +2,9 @@
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
+from collective.editing import library_strings
 from organizations.models import MemberOrganization
 from tests.html import elements, visible_text
 
@@ -102,3 +104,31 @@ def test_x_default_address_sends_visitors_to_their_language(
 @pytest.mark.parametrize("path", ["/leden/", "/nergens/", "/admin-not/", "/nl/nl/leden/njr/"])
 def test_unknown_unprefixed_addresses_are_404(client, seeded, path):
     assert client.get(path).status_code == 404
+
+
+UNCHANGED_IN_DUTCH = {"HTTP Accept", "Object"}  # the same word in Dutch
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        message
+        for strings in (
+            library_strings.SIMPLE_HISTORY,
+            library_strings.DJANGO_ADMIN,
+            library_strings.AXES,
+        )
+        for message in strings
+        if message not in UNCHANGED_IN_DUTCH
+    ],
+)
+def test_library_strings_have_a_dutch_translation(message):
+    with translation.override("nl"):
+        assert translation.gettext(message) != message
+
+
+def test_the_admin_index_speaks_dutch_to_screen_readers_too(admin_client, seeded):
+    text = visible_text(admin_client.get("/admin/", headers={"accept-language": "nl"}))
+    for english in ["Model name", "Add link", "Access attempts", "Access logs"]:
+        assert english not in text
+    assert "Aanmeldpogingen" in text

@@ -1,7 +1,7 @@
-"""Strings of django-simple-history's admin pages, which ship without a Dutch translation.
+"""Strings of libraries' admin pages that ship without a Dutch translation.
 
-Listing them here keeps them in our own catalogue (`make messages`), so staff see the history
-and restore pages in Dutch too.
+Listing them here keeps them in our own catalogue (`make messages`), so staff see these pages
+in Dutch too.
 """
 
 from django.utils.translation import gettext_noop as _
@@ -34,4 +34,44 @@ SIMPLE_HISTORY = [
     _("You may edit it again below"),
     _("Revert %(verbose_name)s"),
     _("View %(verbose_name)s"),
+]
+
+# The admin index's table headers for screen readers, new in Django 5.2 and not yet in
+# Django's Dutch catalogue.
+DJANGO_ADMIN = [
+    _("Model name"),
+    _("Add link"),
+    _("Change or view list link"),
+]
+
+# django-axes (login lockout) ships no Dutch catalogue.
+AXES = [
+    _("access attempt"),
+    _("access attempts"),
+    _("access failure"),
+    _("access failures"),
+    _("access log"),
+    _("access logs"),
+    _("access attempt expiration"),
+    _("access attempt expirations"),
+    _("Access Attempt"),
+    _("Access lock out"),
+    _("Attempt Remaining"),
+    _("Attempt Time"),
+    _("Clean up expired attempts"),
+    _("Expires At"),
+    _("Failed Logins"),
+    _("Form Data"),
+    _("GET Data"),
+    _("HTTP Accept"),
+    _("IP Address"),
+    _("Locked Out"),
+    _("Logout Time"),
+    _("Meta Data"),
+    _("Not set"),
+    _("POST Data"),
+    _("Path"),
+    _("Session key hash (sha256)"),
+    _("The time when access attempt expires and is no longer valid."),
+    _("User Agent"),
 ]
