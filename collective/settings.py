@@ -247,4 +247,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # Django's own console handler (active with DEBUG) would print every message a second
+    # time on its way to the root logger's; and mail to ADMINS is not set up here.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

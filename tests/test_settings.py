@@ -1,7 +1,10 @@
+import subprocess
+import sys
+
 from django.conf import settings
 from django.core.cache import cache
 
-from tests.settings_probe import setting_in
+from tests.settings_probe import clean_environment, setting_in
 
 
 def test_cache_stores_and_returns_values():
@@ -53,3 +56,18 @@ def test_production_with_redis_keeps_pages_an_hour():
         setting_in({**PRODUCTION, "REDIS_URL": "redis://127.0.0.1:6379/0"}, "PAGE_CACHE_SECONDS")
         == 3600
     )
+
+
+def test_a_request_log_message_is_written_once_in_development():
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('django.request').warning('Not Found: /probe/')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=clean_environment({"DJANGO_DEBUG": "true"}),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stderr.count("Not Found: /probe/") == 1
