@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import posixpath
+import shutil
 import tarfile
 import tempfile
 import zlib
@@ -69,6 +70,7 @@ MATCHED_BY_NAME = {"auth.group"}
 
 NOT_A_BACKUP = "This is not a backup made by `manage.py backup`"
 CHUNK = 1024 * 1024
+ROOM_TO_SPARE = 100 * 1024 * 1024  # left free on the unpacking disk, for the system itself
 
 
 class BackupError(Exception):
@@ -394,12 +396,34 @@ def _unpack(path, staging):
             with tarfile.open(fileobj=archive, mode="r:gz") as tar:
                 members = tar.getmembers()  # reads to the end: a damaged archive shows here
                 _check_members(members)
+                _check_room(members, staging)
                 for member in members:
                     if member.isfile():
                         _extract(tar, member, staging / member.name)
         except (tarfile.TarError, EOFError, zlib.error, OSError) as error:
             # OSError: gzip.BadGzipFile, or a stream cut short. _extract raises BackupError.
             raise BackupError(f"{NOT_A_BACKUP}: it is not a readable .tar.gz archive.") from error
+
+
+def _check_room(members, staging):
+    """Refuse an archive that would fill the disk while unpacking, before writing any of it.
+
+    The sizes come from the members' headers, and extraction copies no more than those: a
+    small archive that claims to hold many gigabytes is refused here, as is a real backup
+    that does not fit.
+    """
+    needed = sum(member.size for member in members if member.isfile())
+    free = shutil.disk_usage(staging).free - ROOM_TO_SPARE
+    if needed > free:
+        raise BackupError(
+            f"The backup unpacks to {_megabytes(needed)}, but the temporary folder "
+            f"({staging.parent}) has only {_megabytes(max(free, 0))} to spare. Free some "
+            "space, or point TMPDIR at a disk with more room."
+        )
+
+
+def _megabytes(size):
+    return f"{size / 1_000_000:,.0f} MB"
 
 
 def _extract(tar, member, target):

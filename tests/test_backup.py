@@ -451,3 +451,22 @@ def test_a_backup_older_than_the_database_is_restored_with_a_note(
 
     assert "The backup predates the migrations organizations.0002_" in output
     assert MemberOrganization.objects.count() == 6
+
+
+def test_a_backup_that_does_not_fit_on_the_disk_is_refused_before_unpacking(
+    seeded, media, tmp_path, private_tmp, monkeypatch
+):
+    archive = make_backup(tmp_path)
+    with tarfile.open(archive) as tar:
+        unpacked = sum(member.size for member in tar.getmembers())
+    real_usage = shutil.disk_usage
+
+    def nearly_full(path):
+        usage = real_usage(path)
+        return usage._replace(free=backup.ROOM_TO_SPARE + unpacked - 1)
+
+    monkeypatch.setattr(shutil, "disk_usage", nearly_full)
+    with pytest.raises(CommandError, match="has only 0 MB to spare") as refused:
+        restore(archive)
+    assert "Nothing was changed" in str(refused.value)
+    assert list(private_tmp.iterdir()) == []
