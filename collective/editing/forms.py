@@ -63,6 +63,8 @@ class ConcurrentEditForm(forms.ModelForm):
 
         Returns the names of the fields that both changed, each differently: those keep this
         editor's input. File fields are not posted back, so they keep the stored file anyway.
+        The other editor's value is taken from history, not from the form's initial data: a
+        restore form starts from an old version, not from the row as it is now.
         """
         kept = set()
         for change in changes:
@@ -70,25 +72,16 @@ class ConcurrentEditForm(forms.ModelForm):
             if field is None or field.disabled or isinstance(field, forms.FileField):
                 continue
             posted = self[change.field].data
-            if not field.has_changed(change.old, posted):
-                self._post(data, change.field, self[change.field].initial)
-            elif field.has_changed(change.new, posted):
+            if not _differs(field, change.old, posted):
+                self._post(data, change.field, change.new)
+            elif _differs(field, change.new, posted):
                 kept.add(change.field)
         return kept
 
     def _post(self, data, name, value):
         """Write `value` into `data` the way the field's widget would have posted it."""
-        field, key = self.fields[name], self.add_prefix(name)
-        if isinstance(field.widget, forms.CheckboxInput):
-            if value:
-                data[key] = "on"
-            else:
-                data.pop(key, None)
-        elif isinstance(value, (list, tuple)):
-            data.setlist(key, [str(item) for item in value])
-        else:
-            formatted = field.widget.format_value(field.prepare_value(value))
-            data[key] = "" if formatted is None else formatted
+        field = self.fields[name]
+        _write(data, self.add_prefix(name), field.widget, field.prepare_value(value))
 
     def _conflict_message(self, changes, users, kept):
         intro = _(
@@ -114,3 +107,36 @@ class ConcurrentEditForm(forms.ModelForm):
         if not kept:
             return ""
         return format_html(" <strong>{}</strong>", _("You changed this too: the form keeps yours."))
+
+
+def _differs(field, value, posted):
+    """Whether the posted value differs from `value`, line endings aside.
+
+    Browsers post a textarea's line breaks as CRLF; texts saved by the seed, an import or the
+    shell have LF. Without this, a text the editor never touched would count as edited.
+    """
+    return field.has_changed(_lf(value), _lf(posted))
+
+
+def _lf(value):
+    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+
+
+def _write(data, key, widget, value):
+    if isinstance(widget, forms.MultiWidget):
+        parts = value if isinstance(value, (list, tuple)) else widget.decompress(value)
+        for suffix, part_widget, part in zip(
+            widget.widgets_names, widget.widgets, parts, strict=True
+        ):
+            _write(data, key + suffix, part_widget, part)
+    elif isinstance(widget, forms.CheckboxInput):
+        if value:
+            data[key] = "on"
+        else:
+            data.pop(key, None)
+    else:
+        formatted = widget.format_value(value)
+        if isinstance(formatted, (list, tuple)):  # selects, and fields taking several values
+            data.setlist(key, [str(item) for item in formatted])
+        else:
+            data[key] = "" if formatted is None else formatted

@@ -1,5 +1,13 @@
-from django.test import Client
+import datetime
 
+from django import forms
+from django.http import QueryDict
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from collective.editing.forms import ConcurrentEditForm
+from organizations.models import MemberOrganization
 from tests.editing.conftest import change_url, form_data
 from tests.html import visible_text
 
@@ -115,6 +123,86 @@ def test_a_change_at_the_end_of_a_long_text_is_shown(editor_client, njr, admin_u
         theirs={"description_en": opening + "New ending."},
         mine={"website": "https://mine.example/"},
     )
-    text = visible_text(refused)
-    assert "Old ending." in text
-    assert "New ending." in text
+    message = " ".join(error for error in refused.context["adminform"].form.non_field_errors())
+    assert "Old ending." in message
+    assert "New ending." in message
+
+
+def browser_post(data):
+    """Form data as a browser sends it: a textarea's line breaks as CRLF."""
+    return {
+        name: value.replace("\r\n", "\n").replace("\n", "\r\n") if isinstance(value, str) else value
+        for name, value in data.items()
+    }
+
+
+def test_a_long_text_this_editor_did_not_touch_takes_the_other_editors_version(
+    editor_client, njr, admin_user
+):
+    njr.description_en = "First paragraph.\n\nSecond paragraph."
+    njr.save()
+    client = Client()
+    client.force_login(admin_user)
+    stale = browser_post(form_data(client.get(change_url(njr))))
+    theirs = {**form_data(editor_client.get(change_url(njr))), "_save": "x"}
+    theirs["description_en"] = "Their first.\r\n\r\nTheir second."
+    assert editor_client.post(change_url(njr), theirs).status_code == 302
+
+    refused = client.post(
+        change_url(njr), {**stale, "website": "https://mine.example/", "_save": "x"}
+    )
+    assert "U wijzigde dit ook" not in visible_text(refused)
+    client.post(change_url(njr), {**browser_post(form_data(refused)), "_save": "x"})
+    njr.refresh_from_db()
+    assert njr.description_en == "Their first.\r\n\r\nTheir second."
+    assert njr.website == "https://mine.example/"
+
+
+def test_a_restore_refused_for_a_newer_save_takes_that_save_into_the_form(
+    editor_client, njr, admin_user
+):
+    njr.description_en = "Version one."
+    njr.save()
+    version_one = njr.history.first()
+    njr.description_en = "Version two."
+    njr.save()
+    restore_url = reverse(
+        "admin:organizations_memberorganization_simple_history",
+        args=[njr.pk, version_one.history_id],
+    )
+    client = Client()
+    client.force_login(admin_user)
+    stale = form_data(client.get(restore_url))
+    theirs = {**form_data(editor_client.get(change_url(njr))), "website": "https://theirs.example/"}
+    assert editor_client.post(change_url(njr), {**theirs, "_save": "x"}).status_code == 302
+
+    refused = client.post(restore_url, {**stale, "_save": "x"})
+    assert refused.context["adminform"].form["website"].value() == "https://theirs.example/"
+    client.post(restore_url, {**form_data(refused), "_save": "x"})
+    njr.refresh_from_db()
+    assert (njr.description_en, njr.website) == ("Version one.", "https://theirs.example/")
+
+
+class FormWithOtherWidgets(ConcurrentEditForm):
+    kind = forms.ChoiceField(choices=[("a", "A"), ("b", "B")])
+    tags = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y"), ("z", "Z")])
+    review = forms.SplitDateTimeField()
+
+    class Meta:
+        model = MemberOrganization
+        fields = ["name_nl"]
+
+
+def test_values_are_written_back_as_each_widget_posts_them(njr):
+    form = FormWithOtherWidgets(QueryDict(mutable=True), instance=njr)
+    data = QueryDict(mutable=True)
+    data["name_nl"] = "NJR"
+    moment = timezone.make_aware(datetime.datetime(2026, 3, 4, 5, 6))
+    for name, value in [("kind", "b"), ("tags", ["x", "z"]), ("review", moment)]:
+        form._post(data, name, value)
+
+    refilled = FormWithOtherWidgets(data, instance=njr)
+    assert refilled.is_valid(), refilled.errors
+    assert refilled.cleaned_data["kind"] == "b"
+    assert refilled.cleaned_data["tags"] == ["x", "z"]
+    assert refilled.cleaned_data["review"] == moment
