@@ -136,6 +136,8 @@ AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A page in the admin's look and language, instead of django-axes' one line of English text.
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 
 # Staff accounts guard content that speaks for children: long passwords, sessions that end.
 AUTH_PASSWORD_VALIDATORS = [
