@@ -163,7 +163,7 @@ class FormerSlug(models.Model):
     """
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
-    object_id = models.PositiveIntegerField()
+    object_id = models.PositiveBigIntegerField()
     organization = GenericForeignKey("content_type", "object_id")
     slug = models.SlugField(_("slug"), max_length=100)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -176,6 +176,7 @@ class FormerSlug(models.Model):
                 fields=["content_type", "slug"], name="one_former_slug_per_model"
             ),
         ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
 
     def __str__(self):
         return self.slug

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.http import Http404, HttpResponsePermanentRedirect
+from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView
 
 from collective import seo
@@ -24,6 +26,9 @@ class OrganizationDetailView(DetailView):
     def get_queryset(self):
         return self.model.objects.published()
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**organization_context(self.request, self.object), **kwargs)
+
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
@@ -33,7 +38,16 @@ class OrganizationDetailView(DetailView):
             moved = FormerSlug.target(self.model, kwargs["slug"])
             if moved is None:
                 raise
-            return HttpResponsePermanentRedirect(moved.get_absolute_url())
+            return _moved(request, moved.get_absolute_url())
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(**organization_context(self.request, self.object), **kwargs)
+
+def _moved(request, url):
+    """A permanent redirect that browsers and proxies keep only briefly.
+
+    Without Cache-Control, browsers keep a 301 for good, and a slug that a page takes up again
+    later would stay unreachable for everyone who once followed the redirect.
+    """
+    query = request.META.get("QUERY_STRING", "")
+    response = HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+    patch_cache_control(response, public=True, max_age=settings.PROXY_CACHE_SECONDS)
+    return response

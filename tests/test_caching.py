@@ -48,9 +48,9 @@ def test_organization_pages_take_two_queries_uncached_and_none_cached(
     client, seeded, url, django_assert_max_num_queries, django_assert_num_queries
 ):
     with django_assert_max_num_queries(2):
-        client.get(url)
+        assert client.get(url).status_code == 200
     with django_assert_num_queries(0):
-        client.get(url)
+        assert client.get(url).status_code == 200
 
 
 def test_pages_are_cached_per_language(client, seeded):

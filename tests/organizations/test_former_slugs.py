@@ -85,3 +85,10 @@ def test_the_edit_form_lists_the_former_addresses(editor_client, njr):
     assert "njr, second. Links naar deze eerdere adressen leiden naar deze pagina." in (
         visible_text(editor_client.get(change_url(njr)))
     )
+
+
+def test_the_redirect_keeps_the_query_and_is_cached_only_briefly(client, njr, settings):
+    rename(njr, "nationale-jeugdraad")
+    response = client.get("/nl/leden/njr/?utm_source=nieuwsbrief")
+    assert response["Location"] == "/nl/leden/nationale-jeugdraad/?utm_source=nieuwsbrief"
+    assert f"max-age={settings.PROXY_CACHE_SECONDS}" in response["Cache-Control"]
