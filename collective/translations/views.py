@@ -18,6 +18,9 @@ from .diff import word_diff
 from .roles import TRANSLATE_PERMISSION
 
 FORM_CONTROLS = {"csrfmiddlewaretoken", "save", "confirm"}
+# Beside each text, the fingerprint of the translation as the page showed it: a save writes
+# only what the translator changed, and never over a change someone else made since.
+SEEN_SUFFIX = "__seen"
 
 
 class TranslatorAccessMixin:
@@ -94,14 +97,26 @@ def _translation_form(obj, language, field_names, data=None):
             if isinstance(model_field, models.TextField)
             else forms.TextInput
         )
+        text = status.text(obj, name, language)
         fields[name] = forms.CharField(
             label=f"{model_field.verbose_name} [{language}]",
             required=False,
             max_length=model_field.max_length,
             widget=widget,
-            initial=status.text(obj, name, language),
+            initial=text,
+        )
+        fields[name + SEEN_SUFFIX] = forms.CharField(
+            required=False, widget=forms.HiddenInput, initial=status.fingerprint(text)
         )
     return type("TranslationForm", (forms.Form,), fields)(data=data)
+
+
+def _text_fields(form):
+    return _text_fields_of(form.fields)
+
+
+def _text_fields_of(names):
+    return [name for name in names if not name.endswith(SEEN_SUFFIX)]
 
 
 class TranslateView(TranslatorAccessMixin, TemplateView):
@@ -147,7 +162,7 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
             language=self.language,
             language_name=language_name(self.language),
             source=status.source_language(),
-            entries=[self._entry(form[name]) for name in form.fields],
+            entries=[self._entry(form[name]) for name in _text_fields(form)],
             form=form,
             show_all=bool(self.request.GET.get("all")),
             previous=previous,
@@ -166,7 +181,8 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         fields = status.translated_fields(self.model)
-        if set(request.POST) - FORM_CONTROLS - set(fields):
+        allowed = set(fields) | {field + SEEN_SUFFIX for field in fields}
+        if set(request.POST) - FORM_CONTROLS - allowed:
             raise PermissionDenied(_("Only the text of the target language can be changed here."))
         confirmed = request.POST.get("confirm")
         if confirmed and confirmed not in fields:
@@ -175,7 +191,12 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
         form = _translation_form(self.obj, self.language, posted, request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        self._save(form.cleaned_data)
+        changes, conflicts = self._changes(form.cleaned_data)
+        if conflicts:
+            return self.render_to_response(
+                self.get_context_data(form=self._form_after_conflict(form, conflicts))
+            )
+        self._save(changes)
         if confirmed:
             self._confirm(confirmed)
         elif request.POST.get("save") == "next":
@@ -191,13 +212,58 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
             status.record(self.obj, field, self.language)
             messages.success(self.request, _("Confirmed as still correct."))
 
-    def _save(self, cleaned_data):
+    def _changes(self, cleaned_data):
+        """({field: text} to write, [fields changed by someone else since the page was shown]).
+
+        A text the translator left as it was is not written, so a newer save by someone else
+        stays. A changed text whose stored version also changed since is a conflict.
+        """
+        changes, conflicts = {}, []
+        for field in _text_fields_of(cleaned_data):
+            value, seen = cleaned_data[field], cleaned_data.get(field + SEEN_SUFFIX)
+            current = status.text(self.obj, field, self.language)
+            if value == current or (seen and status.fingerprint(value) == seen):
+                continue
+            if seen and status.fingerprint(current) != seen:
+                conflicts.append(field)
+            else:
+                changes[field] = value
+        return changes, conflicts
+
+    def _form_after_conflict(self, form, conflicts):
+        """The form again: the translator's input where it clashed, the stored text elsewhere.
+
+        Each text's fingerprint moves on to the stored one, so saving again after a look goes
+        through and replaces the other person's text with the translator's.
+        """
+        data = self.request.POST.copy()
+        for field in _text_fields(form):
+            current = status.text(self.obj, field, self.language)
+            if field not in conflicts and form.cleaned_data[field + SEEN_SUFFIX] != (
+                status.fingerprint(current)
+            ):
+                data[field] = current
+            data[field + SEEN_SUFFIX] = status.fingerprint(current)
+        refreshed = _translation_form(self.obj, self.language, _text_fields(form), data)
+        refreshed.is_valid()
+        for field in conflicts:
+            refreshed.add_error(
+                field,
+                _(
+                    "Someone else changed this translation after you opened the page. It now "
+                    "reads: “%(current)s”. Your text is kept here: save again to replace theirs, "
+                    "or adjust it first."
+                )
+                % {"current": status.text(self.obj, field, self.language)},
+            )
+        return refreshed
+
+    def _save(self, changes):
         changed = []
-        for field, value in cleaned_data.items():
+        for field, value in changes.items():
             column = build_localized_fieldname(field, self.language)
-            if value != (getattr(self.obj, column) or ""):
-                setattr(self.obj, column, value)
-                changed.append(column)
+            setattr(self.obj, column, value)
+            changed.append(column)
         if changed:
             status.save_translations(self.obj, changed)
             messages.success(self.request, _("The translation was saved."))

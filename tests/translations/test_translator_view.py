@@ -148,3 +148,48 @@ def test_saving_a_translation_updates_the_last_changed_time(admin_client, njr):
     admin_client.post(translate_url(njr), {"name": "NJR (Dutch youth council)", "save": "Save"})
     njr.refresh_from_db()
     assert njr.updated_at > before
+
+
+def opened_form(client, obj):
+    """What the translator view posts back as the page showed it (every field)."""
+    response = client.get(translate_url(obj), {"all": "1"})
+    form = response.context["form"]
+    return {name: form[name].value() for name in form.fields}
+
+
+def test_a_save_leaves_alone_what_someone_else_changed_since(admin_client, njr):
+    opened = opened_form(admin_client, njr)
+    MemberOrganization.objects.filter(pk=njr.pk).update(description_en="The editor's fix.")
+
+    response = admin_client.post(
+        translate_url(njr), {**opened, "name": "NJR (youth council)", "save": "Save"}
+    )
+
+    assert response.status_code == 302
+    njr.refresh_from_db()
+    assert (njr.name_en, njr.description_en) == ("NJR (youth council)", "The editor's fix.")
+
+
+def test_a_text_both_changed_is_refused_with_theirs_shown_and_mine_kept(admin_client, njr):
+    opened = opened_form(admin_client, njr)
+    MemberOrganization.objects.filter(pk=njr.pk).update(
+        name_en="Their name.", description_en="Their text."
+    )
+
+    refused = admin_client.post(
+        translate_url(njr), {**opened, "description": "My text.", "save": "Save"}
+    )
+
+    assert refused.status_code == 200
+    assert "Iemand anders heeft deze vertaling gewijzigd" in visible_text(refused)
+    assert "Er staat nu: “Their text.”" in visible_text(refused)
+    form = refused.context["form"]
+    assert form["description"].value() == "My text."
+    assert form["name"].value() == "Their name.", "an untouched field shows the stored text"
+    njr.refresh_from_db()
+    assert njr.description_en == "Their text."
+
+    again = {name: form[name].value() for name in form.fields}
+    assert admin_client.post(translate_url(njr), {**again, "save": "Save"}).status_code == 302
+    njr.refresh_from_db()
+    assert (njr.name_en, njr.description_en) == ("Their name.", "My text.")
