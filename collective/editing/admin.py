@@ -47,7 +47,9 @@ class EditingAdminMixin:
 
     def save_model(self, request, obj, form, change):
         if change and SAVE_DRAFT in request.POST:
-            drafts.save_draft(obj, form.cleaned_data, request.user)
+            drafts.save_draft(
+                obj, form.cleaned_data, request.user, form.cleaned_data.get("edit_version", "")
+            )
             return
         if getattr(request, "restoring_version", None):
             obj._change_reason = _("Restored the version of %(date)s") % {

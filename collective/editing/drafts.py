@@ -34,9 +34,15 @@ def draftable_values(obj, cleaned_data):
     return values
 
 
-def save_draft(obj, cleaned_data, user):
+def save_draft(obj, cleaned_data, user, version=""):
+    """Keep the form's values as obj's draft, made from obj as it was at `version`."""
     draft, _created = Draft.objects.update_or_create(
-        **_lookup(obj), defaults={"data": draftable_values(obj, cleaned_data), "saved_by": user}
+        **_lookup(obj),
+        defaults={
+            "data": draftable_values(obj, cleaned_data),
+            "saved_by": user,
+            "based_on": version,
+        },
     )
     return draft
 
@@ -51,6 +57,7 @@ def with_draft(obj, draft=None):
     if draft is None:
         return obj
     preview = copy.copy(obj)
+    preview.draft_version = draft.based_on
     for name, value in draft.data.items():
         field = obj._meta.get_field(name)
         setattr(preview, field.attname, field.to_python(value))

@@ -22,7 +22,10 @@ class ConcurrentEditForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["edit_version"].initial = self._stored_version()
+        # A form opened on a draft stands where the draft was made, not where the row is now.
+        self.fields["edit_version"].initial = (
+            getattr(self.instance, "draft_version", "") or self._stored_version()
+        )
 
     def _stored_version(self):
         if self.instance.pk is None:

@@ -25,6 +25,10 @@ class Draft(models.Model):
         related_name="+",
     )
     saved_at = models.DateTimeField(_("saved at"), auto_now=True)
+    # The object's version (its `updated_at`) when the draft was made. Reopened, the draft's
+    # form carries this version, so publishing it after someone else saved the object is
+    # caught as a conflict instead of silently putting back what they changed.
+    based_on = models.CharField(_("based on version"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("draft")

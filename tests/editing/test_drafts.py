@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from collective.editing.models import Draft
@@ -127,3 +128,32 @@ def test_a_draft_with_a_new_logo_is_refused_with_a_reason(editor_client, njr, se
     assert not Draft.objects.exists()
     njr.refresh_from_db()
     assert not njr.logo
+
+
+def test_publishing_a_draft_keeps_what_others_saved_after_it_was_made(
+    editor_client, njr, admin_user
+):
+    data = form_data(editor_client.get(change_url(njr)))
+    drafted = editor_client.post(
+        change_url(njr), {**data, "description_nl": "Concept NL.", "_save_draft": "x"}
+    )
+    assert drafted.status_code == 302
+    # A translator saves the English text meanwhile; that view never opens the draft.
+    translator = Client()
+    translator.force_login(admin_user)
+    translated = translator.post(
+        reverse("translations:translate", args=[*njr._meta.label_lower.split("."), njr.pk, "en"]),
+        {"description": "The translator's text.", "save": "Save"},
+    )
+    assert translated.status_code == 302
+
+    reopened = form_data(editor_client.get(change_url(njr)))
+    refused = editor_client.post(change_url(njr), {**reopened, "_save": "x"})
+    assert refused.status_code == 200, "publishing over a newer save is caught"
+    assert "Iemand anders" in visible_text(refused)
+
+    published = editor_client.post(change_url(njr), {**form_data(refused), "_save": "x"})
+    assert published.status_code == 302
+    njr.refresh_from_db()
+    assert (njr.description_nl, njr.description_en) == ("Concept NL.", "The translator's text.")
+    assert not Draft.objects.exists()
