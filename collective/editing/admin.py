@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from ..localization import language_name
 from ..translations.status import translated_fields
-from . import drafts
+from . import drafts, history
 from .drafts import SAVE_DRAFT
 from .forms import ConcurrentEditForm
 from .previews import preview_url, public_url
@@ -83,6 +83,21 @@ class EditingAdminMixin:
         record = get_object_or_404(history, history_id=version_id)
         request.restoring_version = record.history_date
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def set_history_delta_changes(self, request, historical_records, **kwargs):
+        """What each version changed, shown as in the conflict message.
+
+        Every field once, and long texts around the part that changed.
+        """
+        previous = None
+        for current in historical_records:
+            if previous is not None:
+                previous.history_delta_changes = [
+                    {"field": change.label, "old": old, "new": new}
+                    for change in history.delta(previous, current)
+                    for old, new in [change.excerpts()]
+                ]
+            previous = current
 
     def discard_draft_view(self, request, object_id):
         obj = self.get_object(request, unquote(object_id))

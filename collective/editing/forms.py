@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst, normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
 from .drafts import SAVE_DRAFT
@@ -36,12 +37,18 @@ class ConcurrentEditForm(forms.ModelForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        for name, value in cleaned_data.items():
+            # Stored as the seed and imports store them, so no save shows as a change of
+            # every line of a text.
+            cleaned_data[name] = _lf(value)
         if SAVE_DRAFT in self.data:
             self._refuse_files_in_a_draft()
         seen = cleaned_data.get("edit_version")
         current = self._stored_version()
         if self.instance.pk and seen and seen != current:
             changes, users = changes_since(self.instance, parse_datetime(seen))
+            if changes and not any(change.field in self.fields for change in changes):
+                return cleaned_data  # only what this form does not show, such as the order
             data = self.data.copy()
             kept = self._take_over(changes, data)
             data[self.add_prefix("edit_version")] = current
@@ -99,7 +106,7 @@ class ConcurrentEditForm(forms.ModelForm):
             "",
             "<li>{}: “{}” → “{}”{}</li>",
             (
-                (change.label, *change.excerpts(), self._kept_note(change.field in kept))
+                (capfirst(change.label), *change.excerpts(), self._kept_note(change.field in kept))
                 for change in changes
             ),
         )
@@ -122,7 +129,7 @@ def _differs(field, value, posted):
 
 
 def _lf(value):
-    return value.replace("\r\n", "\n").replace("\r", "\n") if isinstance(value, str) else value
+    return normalize_newlines(value) if isinstance(value, str) else value
 
 
 def _write(data, key, widget, value):

@@ -7,6 +7,8 @@ from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 
+from ..translations.status import translated_fields
+
 # Texts up to this length are shown whole; longer ones around the part that changed.
 SHORT = 80
 # How much unchanged text is shown on each side of a change in a long text.
@@ -40,13 +42,25 @@ def changes_since(obj, version):
     users = sorted({str(record.history_user) for record in newer if record.history_user})
     if base is None:
         return [], users
-    delta = latest.diff_against(base, excluded_fields=["updated_at"])
-    return [_change(obj, item) for item in delta.changes], users
+    return delta(latest, base), users
 
 
-def _change(obj, item):
+def delta(newer, older):
+    """The changes from one history record to a newer one, as an editor would name them.
+
+    Each field once: a translated field through its languages ("description [nl]"), not also
+    through the field modeltranslation keeps in step with the default language. Fields no
+    one edits (the change time, a logo's stored size) are left out.
+    """
+    model = newer.instance_type
+    hidden = [field.name for field in model._meta.concrete_fields if not field.editable]
+    diff = newer.diff_against(older, excluded_fields=[*hidden, *translated_fields(model)])
+    return [_change(model, item) for item in diff.changes]
+
+
+def _change(model, item):
     # Translated fields' verbose names already carry their language: "description [en]".
-    label = str(obj._meta.get_field(item.field).verbose_name)
+    label = str(model._meta.get_field(item.field).verbose_name)
     return Change(item.field, label, item.old, item.new)
 
 
@@ -79,6 +93,10 @@ def _around(text, start, end):
     after = text[len(text) - end :][:CONTEXT]
     lead = "…" if start > CONTEXT else ""
     tail = "…" if end > CONTEXT else ""
+    if lead and " " in before:  # the context starts and ends with whole words
+        before = before[before.index(" ") + 1 :]
+    if tail and " " in after:
+        after = after[: after.rindex(" ")]
     return f"{lead}{before}{changed}{after}{tail}"
 
 

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from modeltranslation.utils import build_localized_fieldname
@@ -220,7 +221,9 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
         """
         changes, conflicts = {}, []
         for field in _text_fields_of(cleaned_data):
-            value, seen = cleaned_data[field], cleaned_data.get(field + SEEN_SUFFIX)
+            # Line breaks as stored everywhere else: browsers post a textarea's as CRLF.
+            value = normalize_newlines(cleaned_data[field])
+            seen = cleaned_data.get(field + SEEN_SUFFIX)
             current = status.text(self.obj, field, self.language)
             if value == current or (seen and status.fingerprint(value) == seen):
                 continue

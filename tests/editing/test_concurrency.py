@@ -154,7 +154,7 @@ def test_a_long_text_this_editor_did_not_touch_takes_the_other_editors_version(
     assert "U wijzigde dit ook" not in visible_text(refused)
     client.post(change_url(njr), {**browser_post(form_data(refused)), "_save": "x"})
     njr.refresh_from_db()
-    assert njr.description_en == "Their first.\r\n\r\nTheir second."
+    assert njr.description_en == "Their first.\n\nTheir second."
     assert njr.website == "https://mine.example/"
 
 
@@ -206,3 +206,22 @@ def test_values_are_written_back_as_each_widget_posts_them(njr):
     assert refilled.cleaned_data["kind"] == "b"
     assert refilled.cleaned_data["tags"] == ["x", "z"]
     assert refilled.cleaned_data["review"] == moment
+
+
+def test_a_reorder_in_the_list_meanwhile_does_not_refuse_a_save(editor_client, njr):
+    opened = form_data(editor_client.get(change_url(njr)))
+    assert (
+        editor_client.post(
+            reverse("admin:organizations_memberorganization_move"), {"move": f"{njr.pk}:down"}
+        ).status_code
+        == 302
+    )
+    moved = MemberOrganization.objects.get(pk=njr.pk).position
+
+    saved = editor_client.post(
+        change_url(njr), {**opened, "website": "https://x.example/", "_save": "x"}
+    )
+
+    assert saved.status_code == 302
+    njr.refresh_from_db()
+    assert (njr.website, njr.position) == ("https://x.example/", moved)

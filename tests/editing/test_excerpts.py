@@ -26,3 +26,10 @@ def test_a_long_change_is_cut():
     old, new = excerpts("", "x" * 5000)
     assert old == ""
     assert 200 < len(new) < 300
+
+
+def test_the_context_around_a_change_is_whole_words():
+    start, end = "Een lange zin met woorden. " * 5, " En daarna nog meer woorden." * 5
+    old, new = excerpts(start + "oud" + end, start + "nieuw" + end)
+    assert old == "…Een lange zin met woorden. oud En daarna nog meer woorden.…"
+    assert new == "…Een lange zin met woorden. nieuw En daarna nog meer woorden.…"

@@ -1,4 +1,6 @@
+import html
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -110,3 +112,27 @@ def test_a_restore_keeps_the_current_place_in_the_list(editor_client, njr):
     njr.refresh_from_db()
     assert first_version.position != 5
     assert njr.position == 5
+
+
+def test_history_names_each_change_once_and_shows_where_a_long_text_changed(editor_client, njr):
+    opening = "Een lange beschrijving van de Nationale Jeugdraad, zin na zin. " * 4
+    edit(editor_client, njr, description_nl=opening + "Oud slot.")
+    edit(editor_client, njr, description_nl=opening + "Nieuw slot.")
+    url = reverse("admin:organizations_memberorganization_history", args=[njr.pk])
+    body = editor_client.get(url).content.decode()
+    changes = [
+        html.unescape(re.sub(r"<[^>]+>", "", item))
+        for item in re.findall(r"<li><strong>.*?</li>", body, flags=re.DOTALL)
+    ]
+    newest = changes[0]
+    assert newest.startswith("Beschrijving [nl]:")
+    assert "Oud slot." in newest
+    assert "Nieuw slot." in newest
+    assert not [change for change in changes if change.startswith("Beschrijving:")]
+    assert not [change for change in changes if change.startswith("Laatst gewijzigd")]
+
+
+def test_admin_saves_store_line_breaks_as_the_seed_does(editor_client, njr):
+    edit(editor_client, njr, description_en="First.\r\n\r\nSecond.")
+    njr.refresh_from_db()
+    assert njr.description_en == "First.\n\nSecond."
