@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import date as format_date
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..localization import language_name
@@ -53,7 +54,9 @@ class EditingAdminMixin:
             return
         if getattr(request, "restoring_version", None):
             obj._change_reason = _("Restored the version of %(date)s") % {
-                "date": format_date(request.restoring_version, "DATETIME_FORMAT")
+                "date": format_date(
+                    timezone.localtime(request.restoring_version), "DATETIME_FORMAT"
+                )
             }
             keep_live_values(obj, form)
         super().save_model(request, obj, form, change)

@@ -53,6 +53,7 @@ class ConcurrentEditForm(forms.ModelForm):
             kept = self._take_over(changes, data)
             data[self.add_prefix("edit_version")] = current
             self.data = data
+            self._ask_for_files_again()
             raise ValidationError(self._conflict_message(changes, users, kept), code="conflict")
         return cleaned_data
 
@@ -66,6 +67,17 @@ class ConcurrentEditForm(forms.ModelForm):
                         "A draft keeps texts only, not files: save to publish this change at "
                         "once, or save the draft without it."
                     ),
+                )
+
+    def _ask_for_files_again(self):
+        """A refused save cannot keep an uploaded file: say so beside each one chosen."""
+        for name in self.changed_data:
+            if isinstance(self.fields[name], forms.FileField) and self.files.get(
+                self.add_prefix(name)
+            ):
+                self.add_error(
+                    name,
+                    _("This file was not saved with the rest: choose it again before saving."),
                 )
 
     def _take_over(self, changes, data):

@@ -29,21 +29,21 @@ def render_preview(request, obj, language):
     """The public page of obj (with its draft, if any) in a language, marked as a preview."""
     draft = draft_for(obj)
     shown = with_draft(obj, draft)
-    template, context = _page(request, shown)
-    context.update(
-        preview=True,
-        preview_note=_preview_note(obj, draft),
-        alternates=[
-            Alternate(
-                code=code,
-                name=get_language_info(code)["name_local"],
-                url=preview_url(obj, code),
-                is_active=code == language,
-            )
-            for code, _name in settings.LANGUAGES
-        ],
-    )
-    with translation.override(language):
+    with translation.override(language):  # the page's title and metadata too, not only its text
+        template, context = _page(request, shown)
+        context.update(
+            preview=True,
+            preview_note=_preview_note(obj, draft),
+            alternates=[
+                Alternate(
+                    code=code,
+                    name=get_language_info(code)["name_local"],
+                    url=preview_url(obj, code),
+                    is_active=code == language,
+                )
+                for code, _name in settings.LANGUAGES
+            ],
+        )
         return render_to_string(template, context, request=request)
 
 

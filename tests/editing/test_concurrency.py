@@ -10,6 +10,7 @@ from collective.editing.forms import ConcurrentEditForm
 from organizations.models import MemberOrganization
 from tests.editing.conftest import change_url, form_data
 from tests.html import visible_text
+from tests.organizations.test_images import image_upload
 
 
 def test_second_save_is_refused_and_keeps_the_second_editors_input(editor_client, njr, admin_user):
@@ -225,3 +226,21 @@ def test_a_reorder_in_the_list_meanwhile_does_not_refuse_a_save(editor_client, n
     assert saved.status_code == 302
     njr.refresh_from_db()
     assert (njr.website, njr.position) == ("https://x.example/", moved)
+
+
+def test_a_logo_chosen_in_a_refused_save_is_asked_for_again(
+    editor_client, njr, admin_user, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    client = Client()
+    client.force_login(admin_user)
+    stale = form_data(client.get(change_url(njr)))
+    theirs = {**form_data(editor_client.get(change_url(njr))), "website": "https://t.example/"}
+    assert editor_client.post(change_url(njr), {**theirs, "_save": "x"}).status_code == 302
+
+    refused = client.post(change_url(njr), {**stale, "logo": image_upload(), "_save": "x"})
+
+    assert refused.status_code == 200
+    assert "Dit bestand is niet met de rest opgeslagen" in visible_text(refused)
+    njr.refresh_from_db()
+    assert not njr.logo

@@ -157,3 +157,15 @@ def test_publishing_a_draft_keeps_what_others_saved_after_it_was_made(
     njr.refresh_from_db()
     assert (njr.description_nl, njr.description_en) == ("Concept NL.", "The translator's text.")
     assert not Draft.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "site_name"),
+    [("en", "Children's Rights Collective"), ("nl", "Kinderrechtencollectief")],
+)
+def test_preview_title_and_site_name_are_in_the_previewed_language(
+    editor_client, drafted_njr, language, site_name
+):
+    response = editor_client.get(preview_url(drafted_njr, language))
+    title = response.content.decode().split("<title>")[1].split("</title>")[0]
+    assert title == f"NJR | {site_name}".replace("'", "&#x27;")

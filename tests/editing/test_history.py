@@ -4,7 +4,9 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import date as format_date
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from organizations.models import MemberOrganization
@@ -57,7 +59,11 @@ def test_a_restore_is_itself_recorded(editor_client, njr):
     )
     editor_client.post(url, {**form_data(editor_client.get(url)), "_save": "Herstellen"})
     latest = njr.history.first()
-    assert latest.history_change_reason.startswith("Hersteld naar de versie van")
+    local = timezone.localtime(first_version.history_date)
+    assert latest.history_change_reason == (
+        f"Hersteld naar de versie van {format_date(local, 'DATETIME_FORMAT')}"
+    )
+    assert local.utcoffset(), "the site's own time zone, not UTC"
     assert njr.history.count() == 3
 
 
