@@ -3,8 +3,10 @@
 Works for every model registered with modeltranslation, from its registry: no model is named
 here. Dutch (the modeltranslation default language) is the source; a field in another language
 is *missing* when empty, *outdated* when the source text changed since the translation was
-saved or confirmed, and *complete* otherwise. In the source language a field is only ever
-missing or complete.
+saved or confirmed, and *complete* otherwise. A field that is empty in the source as well is
+*waiting for the source*: there is nothing to translate yet, so it is no translator's work
+and counts neither as done nor as to do. In the source language a field is only ever missing
+or complete.
 """
 
 import hashlib
@@ -22,8 +24,13 @@ from modeltranslation.utils import build_localized_fieldname
 
 from .models import TranslationBaseline
 
-COMPLETE, MISSING, OUTDATED = "complete", "missing", "outdated"
-STATE_LABELS = {COMPLETE: _("complete"), MISSING: _("missing"), OUTDATED: _("outdated")}
+COMPLETE, MISSING, OUTDATED, NO_SOURCE = "complete", "missing", "outdated", "no-source"
+STATE_LABELS = {
+    COMPLETE: _("complete"),
+    MISSING: _("missing"),
+    OUTDATED: _("outdated"),
+    NO_SOURCE: _("waiting for the source text"),
+}
 
 
 def source_language():
@@ -71,7 +78,7 @@ class FieldStatus:
 
     @property
     def needs_work(self):
-        return self.state != COMPLETE
+        return self.state in (MISSING, OUTDATED)
 
     @property
     def label(self):
@@ -92,6 +99,8 @@ def baselines_for(objects):
 
 def field_status(obj, field, language, baseline=None):
     if not text(obj, field, language):
+        if language != source_language() and not text(obj, field, source_language()):
+            return FieldStatus(field, language, NO_SOURCE, baseline)
         return FieldStatus(field, language, MISSING, baseline)
     if language == source_language() or baseline is None:
         return FieldStatus(field, language, COMPLETE, baseline)
@@ -133,12 +142,22 @@ def missing_fields(obj, language):
 
 
 def missing_q(model, language, fields=None):
-    """A filter for rows of model missing any of `fields` (default: all translated) in language."""
+    """A filter for rows of model missing any of `fields` (default: all translated) in language.
+
+    In a target language, only where the source has text: the rest waits for the source.
+    """
     conditions = []
     for field in fields or translated_fields(model):
-        column = build_localized_fieldname(field, language)
-        conditions += [Q(**{column: ""}), Q(**{f"{column}__isnull": True})]
+        condition = _empty_q(field, language)
+        if language != source_language():
+            condition &= ~_empty_q(field, source_language())
+        conditions.append(condition)
     return reduce(or_, conditions)
+
+
+def _empty_q(field, language):
+    column = build_localized_fieldname(field, language)
+    return Q(**{column: ""}) | Q(**{f"{column}__isnull": True})
 
 
 def pks_in_state(queryset, language, state, field=None):
@@ -175,7 +194,12 @@ def matrix():
 def completion(matrix_rows, language):
     """(complete, total, percent) of the translated field values in a language."""
     done = sum(by_language[language].get(COMPLETE, 0) for *_, by_language in matrix_rows)
-    total = sum(sum(by_language[language].values()) for *_, by_language in matrix_rows)
+    total = sum(
+        count
+        for *_, by_language in matrix_rows
+        for state, count in by_language[language].items()
+        if state != NO_SOURCE
+    )
     return done, total, round(100 * done / total) if total else 100
 
 

@@ -77,6 +77,7 @@ class OverviewView(TranslatorAccessMixin, TemplateView):
     def _cell(changelist, field, code, by_state):
         return {
             "complete": by_state.get(status.COMPLETE, 0),
+            "waiting": by_state.get(status.NO_SOURCE, 0),
             "states": [
                 {
                     "state": state,

@@ -20,10 +20,17 @@ def test_seeded_translations_are_complete(njr):
     assert {entry.state for entry in status.status_for(njr).values()} == {status.COMPLETE}
 
 
-def test_empty_field_is_missing_in_each_language(seeded):
+def test_a_field_empty_in_the_source_is_missing_there_and_waits_elsewhere(seeded):
     terre_des_hommes = MemberOrganization.objects.get(slug="terre-des-hommes")
-    for language in status.language_codes():
-        assert state(terre_des_hommes, "description", language) == status.MISSING
+    assert state(terre_des_hommes, "description", "nl") == status.MISSING
+    assert state(terre_des_hommes, "description", "en") == status.NO_SOURCE
+    assert not status.status_for(terre_des_hommes)[("description", "en")].needs_work
+
+
+def test_an_empty_translation_of_a_source_text_is_missing(njr):
+    MemberOrganization.objects.filter(pk=njr.pk).update(description_en="")
+    njr.refresh_from_db()
+    assert state(njr, "description", "en") == status.MISSING
 
 
 def test_changing_the_source_makes_the_translation_outdated(njr):
@@ -87,7 +94,7 @@ def test_counts_cover_every_row_field_and_language(seeded):
 
 def test_work_queue_lists_objects_with_work_in_model_order(outdated_njr):
     queue = status.work_queue("en")
-    assert [obj.slug for obj in queue] == ["njr", "terre-des-hommes"]
+    assert [obj.slug for obj in queue] == ["njr"]
 
 
 @pytest.mark.parametrize(
@@ -112,8 +119,8 @@ def test_translation_status_command_prints_the_matrix_and_completion(outdated_nj
     description = next(
         line for line in lines if "memberorganization" in line and "description" in line
     )
-    assert "[en] 4 complete, 1 missing, 1 outdated" in description
-    assert lines[-1] == "en: 89% complete (17 of 19 fields)"
+    assert "[en] 4 complete, 0 missing, 1 outdated, 1 waiting for the source" in description
+    assert lines[-1] == "en: 94% complete (17 of 18 fields)"
 
 
 def test_translation_status_command_refuses_an_unknown_language(db):

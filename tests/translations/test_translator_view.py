@@ -68,19 +68,29 @@ def test_confirm_also_keeps_text_typed_before_pressing_it(admin_client, outdated
     assert outdated_njr.description_en == "Typed first."
 
 
-def test_links_to_the_next_object_with_work(admin_client, outdated_njr):
+@pytest.fixture
+def untranslated_unicef(seeded):
+    MemberOrganization.objects.filter(slug="unicef-nederland").update(description_en="")
+    return MemberOrganization.objects.get(slug="unicef-nederland")
+
+
+def test_links_to_the_next_object_with_work(admin_client, outdated_njr, untranslated_unicef):
     response = admin_client.get(translate_url(outdated_njr))
-    terre_des_hommes = MemberOrganization.objects.get(slug="terre-des-hommes")
-    assert elements(response, "a", rel="next")[0]["href"] == translate_url(terre_des_hommes)
+    assert elements(response, "a", rel="next")[0]["href"] == translate_url(untranslated_unicef)
     assert elements(response, "a", rel="prev") == []
 
 
-def test_save_and_next_goes_to_the_next_object(admin_client, outdated_njr):
+def test_save_and_next_goes_to_the_next_object(admin_client, outdated_njr, untranslated_unicef):
     response = admin_client.post(
         translate_url(outdated_njr), {"description": "Done.", "save": "next"}
     )
+    assert response["Location"] == translate_url(untranslated_unicef)
+
+
+def test_a_field_without_source_text_is_not_offered_for_translation(admin_client, seeded):
     terre_des_hommes = MemberOrganization.objects.get(slug="terre-des-hommes")
-    assert response["Location"] == translate_url(terre_des_hommes)
+    response = admin_client.get(translate_url(terre_des_hommes))
+    assert shown_fields(response) == []
 
 
 def test_too_long_text_is_a_form_error_and_nothing_is_saved(admin_client, njr):

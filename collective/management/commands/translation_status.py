@@ -6,7 +6,8 @@ from collective.translations import status
 class Command(BaseCommand):
     help = (
         "Print, per model, field and language, how many objects are complete, missing or "
-        "outdated, and each language's completion."
+        "outdated (and waiting for the source text, where it is empty), and each language's "
+        "completion."
     )
 
     def add_arguments(self, parser):
@@ -32,4 +33,6 @@ class Command(BaseCommand):
             f"{by_state.get(state, 0)} {state}"
             for state in [status.COMPLETE, *status.states_for(code)]
         )
+        if by_state.get(status.NO_SOURCE):
+            counts += f", {by_state[status.NO_SOURCE]} waiting for the source"
         return f"[{code}] {counts}"
