@@ -68,6 +68,9 @@ class OrganizationAdmin(
             "slugs": ", ".join(slugs)
         }
 
+    class Media:
+        css = {"all": ["organizations/admin.css"]}
+
     def get_urls(self):
         return [
             path(
@@ -80,20 +83,8 @@ class OrganizationAdmin(
 
     @admin.display(description=_("move"))
     def move_buttons(self, obj):
-        template = (
-            '<button type="submit" form="reorder-form" name="move" value="{}:{}" '
-            'class="move-button" aria-label="{}">{}</button>'
-        )
-        return format_html(
-            template + template,
-            obj.pk,
-            "up",
-            _("Move %(name)s up") % {"name": obj},
-            "↑",
-            obj.pk,
-            "down",
-            _("Move %(name)s down") % {"name": obj},
-            "↓",
+        return _move_button(obj, "up", _("Move %(name)s up"), "↑") + _move_button(
+            obj, "down", _("Move %(name)s down"), "↓"
         )
 
     def move_view(self, request):
@@ -103,9 +94,25 @@ class OrganizationAdmin(
         obj = get_object_or_404(self.model._default_manager, pk=pk if pk.isdigit() else None)
         if not self.has_change_permission(request, obj):
             return redirect(self._changelist_url())
-        if ordering.move(obj, direction):
-            messages.success(request, _("%(name)s was moved.") % {"name": obj})
-        return redirect(self._changelist_url())
+        if not ordering.move(obj, direction):
+            return redirect(self._changelist_url())
+        messages.success(request, _("%(name)s was moved.") % {"name": obj})
+        # Back on the button just pressed (browsers focus a fragment's target), so a keyboard
+        # user can press it again instead of starting from the top of the page.
+        return redirect(f"{self._changelist_url()}#move-{obj.pk}-{direction}")
+
+    def get_changelist_form(self, request, **kwargs):
+        """Rows edited in the list: each checkbox says which organization it publishes."""
+        base = super().get_changelist_form(request, **kwargs)
+
+        class RowForm(base):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if "is_published" in self.fields:
+                    label = _("%(name)s published") % {"name": self.instance}
+                    self.fields["is_published"].widget.attrs["aria-label"] = label
+
+        return RowForm
 
     def _changelist_url(self):
         return reverse(f"admin:{self._url_prefix()}_changelist")
@@ -116,6 +123,17 @@ class OrganizationAdmin(
         for pk, position in updated_items:
             ordering.set_position(rows.get(pk=pk), position)
         return len(updated_items)
+
+
+def _move_button(obj, direction, label, arrow):
+    return format_html(
+        '<button type="submit" form="reorder-form" name="move" value="{pk}:{direction}" '
+        'id="move-{pk}-{direction}" class="move-button" aria-label="{label}">{arrow}</button>',
+        pk=obj.pk,
+        direction=direction,
+        label=label % {"name": obj},
+        arrow=arrow,
+    )
 
 
 @admin.register(MemberOrganization)

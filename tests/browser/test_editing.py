@@ -61,3 +61,9 @@ def test_keyboard_only_reordering(editor_page, site):
     page.keyboard.press("Enter")
     expect(page.get_by_text("NJR is verplaatst.")).to_be_visible()
     assert slugs_in_order()[2:4] == ["save-the-children", "njr"]
+    expect(page.get_by_role("button", name="NJR omlaag")).to_be_focused()
+    box = page.get_by_role("button", name="NJR omlaag").bounding_box()
+    assert min(box["width"], box["height"]) >= 24, "a target of at least 24 × 24 px"
+    page.keyboard.press("Enter")  # again, without looking for the button
+    expect(page.get_by_text("NJR is verplaatst.")).to_be_visible()
+    wait_until(lambda: slugs_in_order()[3:5] == ["unicef-nederland", "njr"], page)

@@ -25,6 +25,7 @@ def test_move_down_swaps_a_member_with_the_next(editor_client, seeded):
     njr = MemberOrganization.objects.get(slug="njr")
     response = editor_client.post(url, {"move": f"{njr.pk}:down"})
     assert response.status_code == 302
+    assert response["Location"].endswith(f"/memberorganization/#move-{njr.pk}-down")
     assert order()[2:4] == ["save-the-children", "njr"]
     assert njr.history.first().position == 40, "the move is recorded in history"
 
@@ -80,3 +81,10 @@ def test_editor_unpublishes_from_the_list(editor_client, seeded):
     njr.refresh_from_db()
     assert not njr.is_published
     assert MemberOrganization.objects.published().count() == 5
+
+
+def test_each_published_checkbox_in_the_list_names_its_organization(editor_client, seeded):
+    response = editor_client.get(reverse("admin:organizations_memberorganization_changelist"))
+    labels = [box.get("aria-label") for box in elements(response, "input", type="checkbox")]
+    assert "NJR gepubliceerd" in labels
+    assert "Terre des Hommes gepubliceerd" in labels
