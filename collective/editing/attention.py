@@ -10,8 +10,37 @@ from django.utils.translation import gettext as _
 from collective.localization import language_name
 from collective.translations import status
 
-# Small whole numbers only: "bestaat uit 5 kinderrechtenorganisaties", not the year 1995.
-STATED_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?![\d.,])")
+# Numbers written as words, Dutch and English, up to what a collective of organizations might
+# have. "een" is left out: it is also the Dutch article ("een aantal organisaties").
+NUMBER_WORDS = {
+    word: number
+    for number, words in enumerate(
+        [
+            (),
+            ("één", "one"),
+            ("twee", "two"),
+            ("drie", "three"),
+            ("vier", "four"),
+            ("vijf", "five"),
+            ("zes", "six"),
+            ("zeven", "seven"),
+            ("acht", "eight"),
+            ("negen", "nine"),
+            ("tien", "ten"),
+            ("elf", "eleven"),
+            ("twaalf", "twelve"),
+        ]
+    )
+    for word in words
+}
+# A count of members: a small number, in digits or words, at most two words before a word
+# for organizations or members ("5 kinderrechtenorganisaties", "six children's rights
+# organizations", "zeven leden"). Other numbers in the text (a year, "25 jaar") are not counts.
+STATED_COUNT = re.compile(
+    rf"(?<![\w.,])(\d{{1,3}}|{'|'.join(NUMBER_WORDS)})(?![\w.,])"
+    r"(?:\s+[\w'\u2019-]+){0,2}?\s+[\w'\u2019-]*(?:organisati|organizati|leden\b|members?\b|lid)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -22,11 +51,15 @@ class Item:
 
 
 def stated_numbers(collective):
-    """{language: [numbers]} written in the collective's introduction, per language."""
+    """{language: [member counts]} stated in the collective's introduction, per language."""
     return {
-        code: [int(n) for n in STATED_NUMBER.findall(status.text(collective, "intro", code))]
+        code: [_number(n) for n in STATED_COUNT.findall(status.text(collective, "intro", code))]
         for code, _name in settings.LANGUAGES
     }
+
+
+def _number(found):
+    return int(found) if found.isdigit() else NUMBER_WORDS[found.lower()]
 
 
 def member_count_warning(collective):

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from collective.editing.attention import member_count_warning
+from collective.editing.attention import member_count_warning, stated_numbers
 from collective.models import Collective
 from organizations.models import MemberOrganization
 from tests.html import elements, parse, visible_text
@@ -92,3 +92,21 @@ def test_admin_index_lists_what_needs_attention(admin_client, seeded):
     changelist = reverse("admin:organizations_memberorganization_changelist")
     assert elements(response, "a", href=f"{changelist}?translation=nl.missing.description")
     assert elements(response, "a", href=f"{changelist}?logo__isempty=1")
+
+
+@pytest.mark.parametrize(
+    ("intro", "numbers"),
+    [
+        ("Het collectief bestaat uit 5 kinderrechtenorganisaties.", [5]),
+        ("It consists of six children's rights organizations.", [6]),
+        ("Opgericht in 1995, met zeven leden.", [7]),
+        ("Al 25 jaar werken wij samen met organisaties.", []),
+        ("Bestaat uit een aantal organisaties <script>alert(1)</script>.", []),
+        ("Five members and 2 advisors.", [5]),
+        ("Made of 7 children\u2019s rights organisations.", [7]),
+    ],
+)
+def test_only_member_counts_are_read_from_the_introduction(seeded, intro, numbers):
+    collective = Collective.load()
+    collective.intro_nl = intro
+    assert stated_numbers(collective)["nl"] == numbers
