@@ -12,11 +12,12 @@ from modeltranslation.utils import get_translation_fields
 from simple_history.admin import SimpleHistoryAdmin
 
 from collective.editing.admin import EditingAdminMixin
+from collective.editing.drafts import SAVE_DRAFT
 from collective.translations.admin import TranslationStateAdminMixin, TranslationStateFilter
 
 from . import ordering
 from .images import LogoFormField
-from .models import AdvisoryBody, MemberOrganization
+from .models import AdvisoryBody, FormerSlug, MemberOrganization
 
 
 def organization_fieldsets(*main_fields, extra=()):
@@ -100,6 +101,20 @@ class OrganizationAdmin(
         # Back on the button just pressed (browsers focus a fragment's target), so a keyboard
         # user can press it again instead of starting from the top of the page.
         return redirect(f"{self._changelist_url()}#move-{obj.pk}-{direction}")
+
+    def save_model(self, request, obj, form, change):
+        published = "slug" in form.changed_data and SAVE_DRAFT not in request.POST
+        taken = FormerSlug.target(self.model, obj.slug) if published else None
+        super().save_model(request, obj, form, change)
+        if taken is not None and taken.pk != obj.pk:
+            messages.warning(
+                request,
+                _(
+                    "The address “%(slug)s” used to lead to %(other)s. Old links to it now "
+                    "lead to %(name)s."
+                )
+                % {"slug": obj.slug, "other": taken, "name": obj},
+            )
 
     def get_changelist_form(self, request, **kwargs):
         """Rows edited in the list: each checkbox says which organization it publishes."""

@@ -26,7 +26,7 @@ from defusedxml import ElementTree as SafeElementTree
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.utils import build_localized_fieldname
@@ -215,6 +215,8 @@ def _po_bytes(units, language):
         Language=language,
         Content_Type="text/plain; charset=UTF-8",
         Project_Id_Version=XLIFF_ORIGINAL,
+        # The toolkit's own stamp takes the offset from the moment's DST rule, not the date's.
+        POT_Creation_Date=timezone.localtime().strftime("%Y-%m-%d %H:%M%z"),
     )
     for unit in units:
         po_unit = store.addsourceunit(unit.source)

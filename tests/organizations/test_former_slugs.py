@@ -92,3 +92,18 @@ def test_the_redirect_keeps_the_query_and_is_cached_only_briefly(client, njr, se
     response = client.get("/nl/leden/njr/?utm_source=nieuwsbrief")
     assert response["Location"] == "/nl/leden/nationale-jeugdraad/?utm_source=nieuwsbrief"
     assert f"max-age={settings.PROXY_CACHE_SECONDS}" in response["Cache-Control"]
+
+
+def test_taking_another_pages_former_address_is_allowed_with_a_warning(editor_client, njr):
+    save_the_children = MemberOrganization.objects.get(slug="save-the-children")
+    rename(save_the_children, "stc-nl")
+    data = form_data(editor_client.get(change_url(njr)))
+
+    saved = editor_client.post(
+        change_url(njr), {**data, "slug": "save-the-children", "_save": "x"}, follow=True
+    )
+
+    assert "Het adres “save-the-children” leidde eerder naar Save the Children." in (
+        visible_text(saved)
+    )
+    assert editor_client.get("/nl/leden/save-the-children/").context["organization"] == njr

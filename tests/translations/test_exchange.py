@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from translate.storage import pypo, xliff
 
 from collective.translations import exchange, status
@@ -529,3 +529,9 @@ def test_export_to_a_dash_writes_to_standard_output(njr, tmp_path, monkeypatch):
     call_command("export_translations", "--language", "en", "-o", "-", stdout=out)
     assert out.getvalue().startswith("<?xml")
     assert not (tmp_path / "-").exists()
+
+
+def test_a_po_export_is_stamped_in_the_sites_time_zone(njr):
+    content = exported(exchange.PO).decode()
+    offset = re.escape(timezone.localtime().strftime("%z"))
+    assert re.search(rf'"POT-Creation-Date: \d{{4}}-\d\d-\d\d \d\d:\d\d{offset}\\n"', content)
