@@ -69,8 +69,9 @@ class OrganizationAdmin(
             "slugs": ", ".join(slugs)
         }
 
-    class Media:
-        css = {"all": ["organizations/admin.css"]}
+    class Media(TranslationStateAdminMixin.Media):
+        # Defining Media here hides the mixin's, so its files are named again.
+        css = {"all": [*TranslationStateAdminMixin.Media.css["all"], "organizations/admin.css"]}
 
     def get_urls(self):
         return [

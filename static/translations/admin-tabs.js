@@ -21,11 +21,25 @@
     });
   }
 
+  // modeltranslation's "all languages" switch is a <select> without a label.
+  function labelSwitch() {
+    const select = document.getElementById("modeltranslation-main-switch");
+    const label = document.getElementById("translation-switch-label");
+    if (select && label && !select.hasAttribute("aria-label")) {
+      select.setAttribute("aria-label", label.dataset.label);
+    }
+  }
+
+  function update() {
+    markTabs();
+    labelSwitch();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    const observer = new MutationObserver(markTabs);
+    const observer = new MutationObserver(update);
     observer.observe(document.body, { childList: true, subtree: true });
     window.setTimeout(function () { observer.disconnect(); }, 5000);
-    markTabs();
+    update();
   });
-  window.addEventListener("load", markTabs);
+  window.addEventListener("load", update);
 })();

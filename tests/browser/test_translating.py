@@ -25,6 +25,8 @@ def test_language_tab_with_an_outdated_field_is_marked(staff_page, site, outdate
     english_tabs = staff_page.get_by_role("tab", name="EN")
     expect(english_tabs.filter(has_text="(verouderd)")).to_have_count(1)
     expect(staff_page.get_by_role("tab", name="NL").filter(has_text="(")).to_have_count(0)
+    switch = staff_page.locator("#modeltranslation-main-switch")
+    expect(switch).to_have_attribute("aria-label", "Toon de velden van één taal")
 
 
 def test_translator_view_works_with_the_keyboard_alone(staff_page, site, outdated_njr):
@@ -69,7 +71,7 @@ def test_translator_fills_a_missing_english_text_that_the_public_page_then_shows
     description_row = (
         page.get_by_role("row").filter(has_text="Lidorganisaties").filter(has_text="Beschrijving")
     )
-    description_row.get_by_role("cell").nth(2).get_by_role("link", name="2 ontbreekt").click()
+    description_row.get_by_role("cell").nth(2).get_by_role("link", name="1 ontbreekt").click()
     page.get_by_role("link", name="NJR", exact=True).click()
     page.get_by_role("link", name="Vertalen naar EN").click()
 

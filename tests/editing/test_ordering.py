@@ -85,6 +85,8 @@ def test_editor_unpublishes_from_the_list(editor_client, seeded):
 
 def test_each_published_checkbox_in_the_list_names_its_organization(editor_client, seeded):
     response = editor_client.get(reverse("admin:organizations_memberorganization_changelist"))
+    assert b"organizations/admin.css" in response.content
+    assert b"translations/admin-tabs.js" in response.content
     labels = [box.get("aria-label") for box in elements(response, "input", type="checkbox")]
     assert "NJR gepubliceerd" in labels
     assert "Terre des Hommes gepubliceerd" in labels
