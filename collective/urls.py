@@ -54,7 +54,7 @@ _prefixes = "|".join(code for code, _name in settings.LANGUAGES)
 urlpatterns.append(
     re_path(
         rf"^(?!(?:{_prefixes})/)(?P<path>(?:[^/.]+/)+)$",
-        read_only(views.negotiate_language),
+        views.negotiate_language,
         name="negotiate",
     )
 )

@@ -1,11 +1,12 @@
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseServerError
 from django.shortcuts import redirect
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils.translation import get_language_from_path, get_language_from_request, override
 from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import TemplateView
 
@@ -22,26 +23,33 @@ def language_redirect(request):
         return redirect("collective:who-are-we")
 
 
+@csrf_exempt  # it only reads; see collective.http.read_only
 @vary_on_headers("Accept-Language", "Cookie")
 def negotiate_language(request, path):
     """An address without language prefix (a page's x-default): the page in the visitor's language.
 
     `/leden/njr/` is the Dutch path of NJR's page; an English browser lands on `/en/members/njr/`.
+    An address that is no page in any language is a 404 whatever the method; a page's address
+    answers other methods than GET and HEAD with 405, as the page itself does.
     """
     wanted = get_language_from_request(request)
     for code, _name in settings.LANGUAGES:
         prefixed = f"/{code}/{path}"
         with override(code):
             if _is_page(prefixed):
+                if request.method not in ("GET", "HEAD"):
+                    return HttpResponseNotAllowed(["GET", "HEAD"])
                 return redirect(translate_url(prefixed, wanted))
     raise Http404
 
 
 def _is_page(path):
+    """Whether a language-prefixed path is one of the site's addresses."""
     try:
-        return resolve(path).func is not negotiate_language
+        resolve(path)
     except Resolver404:
         return False
+    return True
 
 
 def who_are_we_context(request, collective):

@@ -150,3 +150,8 @@ def test_public_addresses_answer_other_methods_with_405(seeded, path, method):
 @pytest.mark.parametrize("path", ["/nl/wie-zijn-wij/", "/robots.txt", "/sitemap.xml"])
 def test_public_addresses_answer_head(client, seeded, path):
     assert client.head(path).status_code == 200
+
+
+def test_a_post_to_an_address_that_is_no_page_is_a_404(seeded):
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/no-such-page/").status_code == 404
