@@ -125,8 +125,13 @@ class OrganizationAdmin(
             def __init__(self, *args, **kwargs):
                 super().__init__(*args, **kwargs)
                 if "is_published" in self.fields:
-                    label = _("%(name)s published") % {"name": self.instance}
-                    self.fields["is_published"].widget.attrs["aria-label"] = label
+                    field = self.fields["is_published"]
+                    field.widget.attrs["aria-label"] = _("%(name)s published") % {
+                        "name": self.instance
+                    }
+                    # The value the page showed is posted too, so a row this editor left
+                    # alone is not saved: a stale page cannot undo someone else's change.
+                    field.show_hidden_initial = True
 
         return RowForm
 

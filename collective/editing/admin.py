@@ -26,6 +26,7 @@ class EditingAdminMixin:
     form = ConcurrentEditForm
     change_form_template = "admin/editing/change_form.html"
     object_history_list_template = "admin/editing/history_list.html"
+    object_history_form_template = "admin/editing/history_form.html"
     view_on_site = False  # replaced by one link per language, see site_links()
 
     def get_urls(self):
@@ -60,7 +61,17 @@ class EditingAdminMixin:
             }
             keep_live_values(obj, form)
         super().save_model(request, obj, form, change)
-        drafts.discard(obj)
+        if self._publishes_the_draft(request):
+            drafts.discard(obj)
+
+    def _publishes_the_draft(self, request):
+        """A save of the change form, which opens on the draft, publishes it.
+
+        Other saves leave a draft in place: a list edit (the published box) or a restore
+        changes the live row, and the draft's editor merges that change when publishing.
+        """
+        match = request.resolver_match
+        return match is not None and match.url_name == f"{self._url_prefix()}_change"
 
     def log_change(self, request, obj, message):
         if SAVE_DRAFT not in request.POST:

@@ -8,3 +8,8 @@ class EditingConfig(AppConfig):
     name = "collective.editing"
     label = "editing"
     verbose_name = _("Editing")
+
+    def ready(self):
+        from . import drafts
+
+        drafts.connect()

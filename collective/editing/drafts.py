@@ -51,6 +51,22 @@ def discard(obj):
     Draft.objects.filter(**_lookup(obj)).delete()
 
 
+def connect():
+    """A deleted object's draft goes with it, whichever way the object is deleted."""
+    from django.db.models.signals import post_delete
+
+    from ..translations.status import translated_models
+
+    for model in translated_models():
+        post_delete.connect(
+            _discard_deleted, sender=model, dispatch_uid=f"drafts-{model._meta.label_lower}"
+        )
+
+
+def _discard_deleted(sender, instance, **kwargs):
+    discard(instance)
+
+
 def with_draft(obj, draft=None):
     """A copy of obj showing its draft's values; the live object is left untouched."""
     draft = draft if draft is not None else draft_for(obj)

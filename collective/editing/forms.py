@@ -47,8 +47,9 @@ class ConcurrentEditForm(forms.ModelForm):
         current = self._stored_version()
         if self.instance.pk and seen and seen != current:
             changes, users = changes_since(self.instance, parse_datetime(seen))
-            if changes and not any(change.field in self.fields for change in changes):
-                return cleaned_data  # only what this form does not show, such as the order
+            if changes is not None and not self._would_undo(changes):
+                return cleaned_data
+            changes = changes or []
             data = self.data.copy()
             kept = self._take_over(changes, data)
             data[self.add_prefix("edit_version")] = current
@@ -79,6 +80,21 @@ class ConcurrentEditForm(forms.ModelForm):
                     name,
                     _("This file was not saved with the rest: choose it again before saving."),
                 )
+
+    def _would_undo(self, changes):
+        """Whether saving this form would undo any of the changes saved since it was opened.
+
+        Not when they touch only what the form does not show (the place in the list), when
+        they saved nothing new, or when the form already holds the same values (a double
+        submit, or two people making the same edit).
+        """
+        for change in changes:
+            field = self.fields.get(change.field)
+            if field is None or field.disabled or isinstance(field, forms.FileField):
+                continue
+            if _differs(field, change.new, self[change.field].data):
+                return True
+        return False
 
     def _take_over(self, changes, data):
         """Put the other editor's values into `data` for the fields this editor left alone.

@@ -32,7 +32,8 @@ class Change:
 def changes_since(obj, version):
     """Field changes saved after the version whose `updated_at` is `version`, and who made them.
 
-    Returns (changes, users); both empty when history has nothing newer.
+    Returns (changes, users); both empty when history has nothing newer. Changes are None
+    when history does not reach back to that version, so what changed cannot be told.
     """
     newer = obj.history.filter(updated_at__gt=version).order_by("history_date")
     latest = newer.last()
@@ -41,7 +42,7 @@ def changes_since(obj, version):
     base = obj.history.filter(updated_at__lte=version).order_by("-history_date").first()
     users = sorted({str(record.history_user) for record in newer if record.history_user})
     if base is None:
-        return [], users
+        return None, users
     return delta(latest, base), users
 
 

@@ -40,14 +40,34 @@ def test_saving_again_after_the_warning_goes_through(editor_client, njr, admin_u
     client = Client()
     client.force_login(admin_user)
     stale = form_data(client.get(change_url(njr)))
-    editor_client.post(
-        change_url(njr), {**form_data(editor_client.get(change_url(njr))), "_save": "x"}
-    )
+    theirs = {**form_data(editor_client.get(change_url(njr))), "description_en": "Theirs."}
+    editor_client.post(change_url(njr), {**theirs, "_save": "x"})
     refused = client.post(change_url(njr), {**stale, "description_en": "Mine.", "_save": "x"})
+    assert refused.status_code == 200
     retry = client.post(change_url(njr), {**form_data(refused), "_save": "x"})
     assert retry.status_code == 302
     njr.refresh_from_db()
     assert njr.description_en == "Mine."
+
+
+def test_a_save_by_someone_else_that_changed_nothing_does_not_refuse(
+    editor_client, njr, admin_user
+):
+    client = Client()
+    client.force_login(admin_user)
+    stale = form_data(client.get(change_url(njr)))
+    unchanged = form_data(editor_client.get(change_url(njr)))
+    assert editor_client.post(change_url(njr), {**unchanged, "_continue": "x"}).status_code == 302
+    mine = {**stale, "website": "https://mine.example/", "_save": "x"}
+    assert client.post(change_url(njr), mine).status_code == 302
+
+
+def test_a_double_submit_is_not_called_someone_elses_save(editor_client, njr):
+    form = {**form_data(editor_client.get(change_url(njr))), "website": "https://x.example/"}
+    assert editor_client.post(change_url(njr), {**form, "_save": "x"}).status_code == 302
+    assert editor_client.post(change_url(njr), {**form, "_save": "x"}).status_code == 302
+    njr.refresh_from_db()
+    assert njr.website == "https://x.example/"
 
 
 def test_an_ordinary_save_is_not_refused(editor_client, njr):

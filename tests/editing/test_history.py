@@ -11,6 +11,7 @@ from PIL import Image
 
 from organizations.models import MemberOrganization
 from tests.editing.conftest import change_url, form_data
+from tests.html import elements
 
 
 def edit(client, obj, **changes):
@@ -142,3 +143,13 @@ def test_admin_saves_store_line_breaks_as_the_seed_does(editor_client, njr):
     edit(editor_client, njr, description_en="First.\r\n\r\nSecond.")
     njr.refresh_from_db()
     assert njr.description_en == "First.\n\nSecond."
+
+
+def test_the_restore_form_carries_the_version_it_was_opened_at(editor_client, njr):
+    url = reverse(
+        "admin:organizations_memberorganization_simple_history",
+        args=[njr.pk, njr.history.first().history_id],
+    )
+    versions = elements(editor_client.get(url), "input", name="edit_version")
+    njr.refresh_from_db()
+    assert [field["value"] for field in versions] == [njr.updated_at.isoformat()]

@@ -2,7 +2,9 @@ import json
 
 from django.urls import reverse
 
+from collective.editing.models import Draft
 from organizations.models import MemberOrganization
+from tests.editing.conftest import change_url, form_data
 from tests.html import elements
 
 CHANGELIST = "admin:organizations_memberorganization_changelist"
@@ -68,19 +70,74 @@ def test_drag_and_drop_endpoint_saves_each_row_with_history(editor_client, seede
     assert unicef.history.first().position == 30
 
 
+def list_form_data(response):
+    """What the member list's form posts as a browser sends it."""
+    data = {"_save": "x"}
+    for field in elements(response, "input"):
+        name = field.get("name", "")
+        if not name.startswith(("form-", "initial-form-")):
+            continue
+        if field.get("type") != "checkbox" or "checked" in field:
+            data[name] = field.get("value", "on")
+    return data
+
+
+def published_box(data, obj, checked):
+    key = next(k for k, v in data.items() if k.endswith("-id") and v == str(obj.pk))
+    box = key.removesuffix("-id") + "-is_published"
+    if checked:
+        data[box] = "on"
+    else:
+        data.pop(box, None)
+
+
 def test_editor_unpublishes_from_the_list(editor_client, seeded):
     njr = MemberOrganization.objects.get(slug="njr")
-    rows = list(MemberOrganization.objects.all())
-    data = {"form-TOTAL_FORMS": str(len(rows)), "form-INITIAL_FORMS": str(len(rows)), "_save": "x"}
-    for index, row in enumerate(rows):
-        data[f"form-{index}-id"] = str(row.pk)
-        if row.pk != njr.pk:
-            data[f"form-{index}-is_published"] = "on"
+    data = list_form_data(editor_client.get(reverse(CHANGELIST)))
+    published_box(data, njr, checked=False)
     response = editor_client.post(reverse(CHANGELIST), data)
     assert response.status_code == 302
     njr.refresh_from_db()
     assert not njr.is_published
     assert MemberOrganization.objects.published().count() == 5
+
+
+def test_a_stale_list_does_not_undo_another_editors_unpublish(editor_client, seeded):
+    njr, unicef = (MemberOrganization.objects.get(slug=s) for s in ("njr", "unicef-nederland"))
+    data = list_form_data(editor_client.get(reverse(CHANGELIST)))
+    MemberOrganization.objects.filter(pk=unicef.pk).update(is_published=False)  # meanwhile
+    published_box(data, njr, checked=False)
+    assert editor_client.post(reverse(CHANGELIST), data).status_code == 302
+    assert not MemberOrganization.objects.get(pk=njr.pk).is_published
+    assert not MemberOrganization.objects.get(pk=unicef.pk).is_published
+
+
+def save_a_draft(client, obj):
+    opened = form_data(client.get(change_url(obj)))
+    client.post(change_url(obj), {**opened, "description_nl": "Concept.", "_save_draft": "x"})
+    assert Draft.objects.filter(object_id=obj.pk).exists()
+
+
+def test_a_list_edit_keeps_another_editors_draft(editor_client, seeded):
+    njr = MemberOrganization.objects.get(slug="njr")
+    opened = form_data(editor_client.get(change_url(njr)))
+    editor_client.post(
+        change_url(njr), {**opened, "description_nl": "Concept.", "_save_draft": "x"}
+    )
+    data = list_form_data(editor_client.get(reverse(CHANGELIST)))
+    published_box(data, njr, checked=False)
+    assert editor_client.post(reverse(CHANGELIST), data).status_code == 302
+    assert Draft.objects.filter(object_id=njr.pk).exists()
+
+
+def test_deleting_an_organization_deletes_its_draft(editor_client, seeded):
+    njr = MemberOrganization.objects.get(slug="njr")
+    opened = form_data(editor_client.get(change_url(njr)))
+    editor_client.post(
+        change_url(njr), {**opened, "description_nl": "Concept.", "_save_draft": "x"}
+    )
+    njr.delete()
+    assert not Draft.objects.exists()
 
 
 def test_each_published_checkbox_in_the_list_names_its_organization(editor_client, seeded):
