@@ -8,7 +8,12 @@ from modeltranslation.utils import build_localized_fieldname
 
 from . import status
 
-STATE_SYMBOLS = {status.COMPLETE: "✓", status.MISSING: "✗", status.OUTDATED: "↻"}
+STATE_SYMBOLS = {
+    status.COMPLETE: "✓",
+    status.MISSING: "✗",
+    status.OUTDATED: "↻",
+    status.NO_SOURCE: "…",
+}
 
 
 def translate_url(obj, language):
@@ -83,12 +88,17 @@ class TranslationStateAdminMixin:
     @staticmethod
     def _language_summary(obj, object_status, code):
         """("missing", "EN", "✗ missing: description") for the worst state in one language."""
-        work = status.work_in(object_status, code)
+        work = [
+            entry
+            for (_field, language), entry in object_status.items()
+            if language == code and entry.state != status.COMPLETE
+        ]
         if not work:
             return status.COMPLETE, code.upper(), STATE_SYMBOLS[status.COMPLETE]
-        worst = status.MISSING if any(e.state == status.MISSING for e in work) else status.OUTDATED
+        ranking = (status.MISSING, status.OUTDATED, status.NO_SOURCE)
+        worst = next(state for state in ranking if any(e.state == state for e in work))
         parts = []
-        for state in (status.MISSING, status.OUTDATED):
+        for state in ranking:
             names = [
                 str(obj._meta.get_field(e.field).verbose_name) for e in work if e.state == state
             ]

@@ -22,6 +22,9 @@ FORM_CONTROLS = {"csrfmiddlewaretoken", "save", "confirm"}
 # Beside each text, the fingerprint of the translation as the page showed it: a save writes
 # only what the translator changed, and never over a change someone else made since.
 SEEN_SUFFIX = "__seen"
+# And of the source text the page showed: "still correct" confirms against that text only.
+SOURCE_SUFFIX = "__source"
+HIDDEN_SUFFIXES = (SEEN_SUFFIX, SOURCE_SUFFIX)
 
 
 class TranslatorAccessMixin:
@@ -110,6 +113,10 @@ def _translation_form(obj, language, field_names, data=None):
         fields[name + SEEN_SUFFIX] = forms.CharField(
             required=False, widget=forms.HiddenInput, initial=status.fingerprint(text)
         )
+        source = status.text(obj, name, status.source_language())
+        fields[name + SOURCE_SUFFIX] = forms.CharField(
+            required=False, widget=forms.HiddenInput, initial=status.fingerprint(source)
+        )
     return type("TranslationForm", (forms.Form,), fields)(data=data)
 
 
@@ -118,7 +125,7 @@ def _text_fields(form):
 
 
 def _text_fields_of(names):
-    return [name for name in names if not name.endswith(SEEN_SUFFIX)]
+    return [name for name in names if not name.endswith(HIDDEN_SUFFIXES)]
 
 
 class TranslateView(TranslatorAccessMixin, TemplateView):
@@ -165,6 +172,11 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
             language_name=language_name(self.language),
             source=status.source_language(),
             entries=[self._entry(form[name]) for name in _text_fields(form)],
+            waiting=[
+                self.model._meta.get_field(field).verbose_name
+                for field in status.translated_fields(self.model)
+                if self.object_status[(field, self.language)].state == status.NO_SOURCE
+            ],
             form=form,
             show_all=bool(self.request.GET.get("all")),
             previous=previous,
@@ -183,7 +195,7 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
 
     def post(self, request, *args, **kwargs):
         fields = status.translated_fields(self.model)
-        allowed = set(fields) | {field + SEEN_SUFFIX for field in fields}
+        allowed = set(fields) | {field + suffix for field in fields for suffix in HIDDEN_SUFFIXES}
         if set(request.POST) - FORM_CONTROLS - allowed:
             raise PermissionDenied(_("Only the text of the target language can be changed here."))
         confirmed = request.POST.get("confirm")
@@ -200,17 +212,26 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
             )
         self._save(changes)
         if confirmed:
-            self._confirm(confirmed)
+            self._confirm(confirmed, form.cleaned_data.get(confirmed + SOURCE_SUFFIX))
         elif request.POST.get("save") == "next":
             _previous, following = self._neighbours()
             if following:
                 return redirect(following["url"])
         return redirect(request.get_full_path())
 
-    def _confirm(self, field):
-        """Keep a translation as it is for the current source text."""
+    def _confirm(self, field, source_seen):
+        """Keep a translation as it is for the source text the page showed."""
         self.obj.refresh_from_db()
-        if status.status_for(self.obj)[(field, self.language)].state == status.OUTDATED:
+        source = status.text(self.obj, field, status.source_language())
+        if source_seen and status.fingerprint(source) != source_seen:
+            messages.warning(
+                self.request,
+                _(
+                    "The source text changed again after you opened the page, so nothing was "
+                    "confirmed. Read the change below, then confirm again."
+                ),
+            )
+        elif status.status_for(self.obj)[(field, self.language)].state == status.OUTDATED:
             status.record(self.obj, field, self.language)
             messages.success(self.request, _("Confirmed as still correct."))
 

@@ -78,6 +78,7 @@ def test_member_list_shows_which_languages_miss_content(admin_client, seeded):
     text = visible_text(response)
     assert "NL ✗ ontbreekt: beschrijving" in text
     assert "EN ✗" not in text, "no Dutch description: nothing to translate into English yet"
+    assert "EN … wacht op de brontekst: beschrijving" in text
 
 
 @pytest.mark.parametrize(("language", "slugs"), [("nl", ["terre-des-hommes"]), ("en", [])])

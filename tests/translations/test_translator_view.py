@@ -4,6 +4,7 @@ from django.urls import reverse
 from collective.translations import status
 from organizations.models import MemberOrganization
 from tests.html import elements, visible_text
+from tests.translations.conftest import change_source
 
 
 def translate_url(obj, language="en"):
@@ -91,6 +92,7 @@ def test_a_field_without_source_text_is_not_offered_for_translation(admin_client
     terre_des_hommes = MemberOrganization.objects.get(slug="terre-des-hommes")
     response = admin_client.get(translate_url(terre_des_hommes))
     assert shown_fields(response) == []
+    assert "beschrijving heeft geen brontekst om uit te vertalen" in visible_text(response)
 
 
 def test_too_long_text_is_a_form_error_and_nothing_is_saved(admin_client, njr):
@@ -203,3 +205,16 @@ def test_a_text_both_changed_is_refused_with_theirs_shown_and_mine_kept(admin_cl
     assert admin_client.post(translate_url(njr), {**again, "save": "Save"}).status_code == 302
     njr.refresh_from_db()
     assert (njr.name_en, njr.description_en) == ("Their name.", "My text.")
+
+
+def test_confirming_checks_the_source_text_the_page_showed(admin_client, outdated_njr):
+    opened = opened_form(admin_client, outdated_njr)
+    change_source(outdated_njr, "description", "Weer een andere Nederlandse tekst.")
+
+    response = admin_client.post(
+        translate_url(outdated_njr), {**opened, "confirm": "description"}, follow=True
+    )
+
+    assert "De brontekst is opnieuw gewijzigd" in visible_text(response)
+    outdated_njr.refresh_from_db()
+    assert status.status_for(outdated_njr)[("description", "en")].state == status.OUTDATED
