@@ -9,6 +9,11 @@ from .editing.attention import member_count_warning
 from .models import Collective
 from .translations.admin import TranslationStateAdminMixin
 
+# The admin's name in its header and page titles, instead of Django's "Django administration".
+admin.site.site_header = _("Children's Rights Collective: management")
+admin.site.site_title = _("Children's Rights Collective")
+admin.site.index_title = _("Content and translations")
+
 
 @admin.register(Collective)
 class CollectiveAdmin(

@@ -140,3 +140,12 @@ def test_member_list_shows_membership_dates_as_dates_in_words(admin_client, seed
     )
     assert "oud-lid (vertrokken 1 maart 2020)" in text
     assert "sinds 17 juni 1995" in text
+
+
+def test_the_admin_is_named_after_the_collective(admin_client, db):
+    response = admin_client.get(reverse("admin:index"), headers={"accept-language": "nl"})
+    text = visible_text(response)
+    assert "Kinderrechtencollectief: beheer" in text
+    assert "Django" not in text
+    title = response.content.decode().split("<title>")[1].split("</title>")[0]
+    assert title == "Inhoud en vertalingen | Kinderrechtencollectief"
