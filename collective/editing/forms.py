@@ -88,13 +88,9 @@ class ConcurrentEditForm(forms.ModelForm):
         they saved nothing new, or when the form already holds the same values (a double
         submit, or two people making the same edit).
         """
-        for change in changes:
-            field = self.fields.get(change.field)
-            if field is None or field.disabled or isinstance(field, forms.FileField):
-                continue
-            if _differs(field, change.new, self[change.field].data):
-                return True
-        return False
+        return any(
+            _differs(field, change.new, posted) for change, field, posted in self._shown(changes)
+        )
 
     def _take_over(self, changes, data):
         """Put the other editor's values into `data` for the fields this editor left alone.
@@ -105,16 +101,23 @@ class ConcurrentEditForm(forms.ModelForm):
         restore form starts from an old version, not from the row as it is now.
         """
         kept = set()
-        for change in changes:
-            field = self.fields.get(change.field)
-            if field is None or field.disabled or isinstance(field, forms.FileField):
-                continue
-            posted = self[change.field].data
+        for change, field, posted in self._shown(changes):
             if not _differs(field, change.old, posted):
                 self._post(data, change.field, change.new)
             elif _differs(field, change.new, posted):
                 kept.add(change.field)
         return kept
+
+    def _shown(self, changes):
+        """(change, form field, posted value) for each change to a field this form posts.
+
+        File fields are left out: a browser never posts the stored file back.
+        """
+        for change in changes:
+            field = self.fields.get(change.field)
+            if field is None or field.disabled or isinstance(field, forms.FileField):
+                continue
+            yield change, field, self[change.field].data
 
     def _post(self, data, name, value):
         """Write `value` into `data` the way the field's widget would have posted it."""

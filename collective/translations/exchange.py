@@ -460,17 +460,22 @@ def _language_code(language):
 
     None when the site has no such language.
     """
-    tag = language.strip().lower().replace("_", "-")
+    tag = _tag(language)
     for code in (tag, tag.split("-")[0]):
         if code in status.language_codes():
             return code
     return None
 
 
+def _tag(language):
+    """A language tag as Django writes it: `en-gb` for `en_GB`."""
+    return language.strip().lower().replace("_", "-")
+
+
 def _language_label(language):
     """A language tag from a file, by its name where Django knows it: "Duits (de)"."""
     try:
-        return f"{language_name(language.strip().lower().replace('_', '-'))} ({language})"
+        return f"{language_name(_tag(language))} ({language})"
     except KeyError:
         return language
 

@@ -120,11 +120,8 @@ def _translation_form(obj, language, field_names, data=None):
     return type("TranslationForm", (forms.Form,), fields)(data=data)
 
 
-def _text_fields(form):
-    return _text_fields_of(form.fields)
-
-
-def _text_fields_of(names):
+def _text_fields(names):
+    """The text fields among a translation form's field names, without their fingerprints."""
     return [name for name in names if not name.endswith(HIDDEN_SUFFIXES)]
 
 
@@ -171,7 +168,7 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
             language=self.language,
             language_name=language_name(self.language),
             source=status.source_language(),
-            entries=[self._entry(form[name]) for name in _text_fields(form)],
+            entries=[self._entry(form[name]) for name in _text_fields(form.fields)],
             waiting=[
                 self.model._meta.get_field(field).verbose_name
                 for field in status.translated_fields(self.model)
@@ -242,7 +239,7 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
         stays. A changed text whose stored version also changed since is a conflict.
         """
         changes, conflicts = {}, []
-        for field in _text_fields_of(cleaned_data):
+        for field in _text_fields(cleaned_data):
             # Line breaks as stored everywhere else: browsers post a textarea's as CRLF.
             value = normalize_newlines(cleaned_data[field])
             seen = cleaned_data.get(field + SEEN_SUFFIX)
@@ -261,15 +258,15 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
         Each text's fingerprint moves on to the stored one, so saving again after a look goes
         through and replaces the other person's text with the translator's.
         """
+        fields = _text_fields(form.fields)
+        current = {field: status.text(self.obj, field, self.language) for field in fields}
         data = self.request.POST.copy()
-        for field in _text_fields(form):
-            current = status.text(self.obj, field, self.language)
-            if field not in conflicts and form.cleaned_data[field + SEEN_SUFFIX] != (
-                status.fingerprint(current)
-            ):
-                data[field] = current
-            data[field + SEEN_SUFFIX] = status.fingerprint(current)
-        refreshed = _translation_form(self.obj, self.language, _text_fields(form), data)
+        for field in fields:
+            stored = status.fingerprint(current[field])
+            if field not in conflicts and form.cleaned_data[field + SEEN_SUFFIX] != stored:
+                data[field] = current[field]
+            data[field + SEEN_SUFFIX] = stored
+        refreshed = _translation_form(self.obj, self.language, fields, data)
         refreshed.is_valid()
         for field in conflicts:
             refreshed.add_error(
@@ -279,7 +276,7 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
                     "reads: “%(current)s”. Your text is kept here: save again to replace theirs, "
                     "or adjust it first."
                 )
-                % {"current": status.text(self.obj, field, self.language)},
+                % {"current": current[field]},
             )
         return refreshed
 
