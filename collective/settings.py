@@ -96,6 +96,11 @@ DATABASES = {
 # replace a connection that died with a restarted database server instead of failing on it.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A transaction takes SQLite's write lock when it begins, not at its first write: a save
+    # that checks the stored version first cannot be overtaken between check and write, and
+    # two saves at once wait in turn instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # django-redis rather than Django's own Redis backend: Django's builds a new redis-py client for

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, router, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import date as format_date
@@ -96,7 +96,10 @@ class EditingAdminMixin:
             raise Http404 from None  # an address no version can have
         record = get_object_or_404(history, history_id=version_id)
         request.restoring_version = record.history_date
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        # One transaction, as Django runs the change form: the version check locks the row
+        # until the restore is saved (see ConcurrentEditForm).
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def set_history_delta_changes(self, request, historical_records, **kwargs):
         """What each version changed, shown as in the conflict message.

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import router, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, normalize_newlines
@@ -28,11 +29,20 @@ class ConcurrentEditForm(forms.ModelForm):
             getattr(self.instance, "draft_version", "") or self._stored_version()
         )
 
-    def _stored_version(self):
+    def _stored_version(self, lock=False):
+        """The row's `updated_at` as stored; with `lock`, the row stays locked until the save.
+
+        The lock holds only inside a transaction, as every admin save runs (see
+        EditingAdminMixin): a second save of the same row then waits for this one to commit
+        and sees its version, so two posts at the same moment cannot both pass the check.
+        """
         if self.instance.pk is None:
             return ""
-        manager = type(self.instance)._base_manager
-        stored = manager.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+        model = type(self.instance)
+        rows = model._base_manager.filter(pk=self.instance.pk)
+        if lock and transaction.get_connection(router.db_for_write(model)).in_atomic_block:
+            rows = rows.select_for_update()
+        stored = rows.values_list("updated_at", flat=True).first()
         return stored.isoformat() if stored else ""
 
     def clean(self):
@@ -44,7 +54,7 @@ class ConcurrentEditForm(forms.ModelForm):
         if SAVE_DRAFT in self.data:
             self._refuse_files_in_a_draft()
         seen = cleaned_data.get("edit_version")
-        current = self._stored_version()
+        current = self._stored_version(lock=True)
         if self.instance.pk and seen and seen != current:
             changes, users = changes_since(self.instance, parse_datetime(seen))
             if changes is not None and not self._would_undo(changes):

@@ -2,7 +2,7 @@ from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, router, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -198,7 +198,14 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
         confirmed = request.POST.get("confirm")
         if confirmed and confirmed not in fields:
             raise PermissionDenied
-        posted = [field for field in fields if field in request.POST]
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            # The row again, locked until this save commits: a save of it at the same moment
+            # waits, then compares against the texts written here.
+            self.obj = self.model._default_manager.select_for_update().get(pk=self.obj.pk)
+            return self._post([field for field in fields if field in request.POST], confirmed)
+
+    def _post(self, posted, confirmed):
+        request = self.request
         form = _translation_form(self.obj, self.language, posted, request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
