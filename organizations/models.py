@@ -96,6 +96,14 @@ class Organization(models.Model):
             urls[key] = reverse(self.url_name, kwargs={"slug": self.slug})
         return urls[key]
 
+    def clean(self):
+        super().clean()
+        # Web addresses in lower case only, as slugs are made from names: "NJR" and "njr"
+        # would otherwise be two pages. An older slug with capitals becomes lower case when
+        # the organization is next saved, and its old address redirects.
+        if self.slug:
+            self.slug = self.slug.lower()
+
     @property
     def anchor(self):
         """A page-unique id for this organization's section on the "Who are we" page."""

@@ -35,10 +35,20 @@ class OrganizationDetailView(DetailView):
         except Http404:
             # An address from before the slug was changed: send the visitor, and search
             # engines, to where the page is now.
-            moved = FormerSlug.target(self.model, kwargs["slug"])
+            moved = self._page_once_at(kwargs["slug"])
             if moved is None:
                 raise
             return _moved(request, moved.get_absolute_url())
+
+    def _page_once_at(self, slug):
+        """The published page that had this slug, or has it in lower case (a typed address)."""
+        moved = FormerSlug.target(self.model, slug)
+        if moved is None and slug != slug.lower():
+            lower = slug.lower()
+            moved = self.get_queryset().filter(slug=lower).first() or FormerSlug.target(
+                self.model, lower
+            )
+        return moved
 
 
 def _moved(request, url):

@@ -107,3 +107,47 @@ def test_taking_another_pages_former_address_is_allowed_with_a_warning(editor_cl
         visible_text(saved)
     )
     assert editor_client.get("/nl/leden/save-the-children/").context["organization"] == njr
+
+
+def test_a_slug_typed_with_capitals_is_stored_in_lower_case(editor_client, njr):
+    data = form_data(editor_client.get(change_url(njr)))
+    saved = editor_client.post(change_url(njr), {**data, "slug": "Jeugdraad-NL", "_save": "x"})
+    assert saved.status_code == 302
+    njr.refresh_from_db()
+    assert njr.slug == "jeugdraad-nl"
+
+
+def test_a_slug_differing_only_in_case_from_another_is_refused(editor_client, njr):
+    data = form_data(editor_client.get(change_url(njr)))
+    refused = editor_client.post(
+        change_url(njr), {**data, "slug": "UNICEF-Nederland", "_save": "x"}
+    )
+    assert refused.status_code == 200
+    assert "bestaat al" in visible_text(refused)
+    njr.refresh_from_db()
+    assert njr.slug == "njr"
+
+
+def test_an_older_slug_with_capitals_moves_to_lower_case_and_keeps_its_address(
+    client, editor_client, njr
+):
+    MemberOrganization.objects.filter(pk=njr.pk).update(slug="NJR")
+    data = form_data(editor_client.get(change_url(njr)))
+    assert editor_client.post(change_url(njr), {**data, "_save": "x"}).status_code == 302
+    njr.refresh_from_db()
+    assert njr.slug == "njr"
+    assert client.get("/nl/leden/NJR/")["Location"] == "/nl/leden/njr/"
+
+
+@pytest.mark.parametrize(
+    ("typed", "page"),
+    [("/nl/leden/NJR/", "/nl/leden/njr/"), ("/en/members/Njr/", "/en/members/njr/")],
+)
+def test_an_address_typed_with_capitals_redirects_to_the_page(client, njr, typed, page):
+    response = client.get(typed)
+    assert response.status_code == 301
+    assert response["Location"] == page
+
+
+def test_capitals_in_an_address_of_no_page_are_still_a_404(client, njr):
+    assert client.get("/nl/leden/NIEMAND/").status_code == 404
