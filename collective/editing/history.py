@@ -1,8 +1,10 @@
 """What changed between two moments of an object's recorded history (django-simple-history)."""
 
 import datetime
+import posixpath
 from dataclasses import dataclass
 
+from django.db import models
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -23,9 +25,12 @@ class Change:
     label: str
     old: object
     new: object
+    is_file: bool = False
 
     def excerpts(self):
         """The old and new value as short texts that both show the part that changed."""
+        if self.is_file:
+            return _file_name(self.old), _file_name(self.new)
         return excerpts(_display(self.old), _display(self.new))
 
 
@@ -61,8 +66,9 @@ def delta(newer, older):
 
 def _change(model, item):
     # Translated fields' verbose names already carry their language: "description [en]".
-    label = str(model._meta.get_field(item.field).verbose_name)
-    return Change(item.field, label, item.old, item.new)
+    field = model._meta.get_field(item.field)
+    is_file = isinstance(field, models.FileField)
+    return Change(item.field, str(field.verbose_name), item.old, item.new, is_file)
 
 
 def excerpts(old, new):
@@ -107,6 +113,11 @@ def _display(value):
     if isinstance(value, datetime.date):
         return date_format(value)
     return value
+
+
+def _file_name(value):
+    """A stored file as an editor knows it: its name without the storage folder."""
+    return posixpath.basename(str(value or "")) or gettext("no file")
 
 
 def _text(value):

@@ -11,7 +11,7 @@ from PIL import Image
 
 from organizations.models import MemberOrganization
 from tests.editing.conftest import change_url, form_data
-from tests.html import elements
+from tests.html import elements, visible_text
 
 
 def edit(client, obj, **changes):
@@ -153,3 +153,16 @@ def test_the_restore_form_carries_the_version_it_was_opened_at(editor_client, nj
     versions = elements(editor_client.get(url), "input", name="edit_version")
     njr.refresh_from_db()
     assert [field["value"] for field in versions] == [njr.updated_at.isoformat()]
+
+
+def test_a_changed_logo_is_named_by_its_file_name(editor_client, njr, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    njr.logo = logo_upload("first.png", "red")
+    njr.save()
+    njr.logo = logo_upload("second.png", "blue")
+    njr.save()
+    url = reverse("admin:organizations_memberorganization_history", args=[njr.pk])
+    text = visible_text(editor_client.get(url))
+    assert "Logo: geen bestand → first.png" in text
+    assert "Logo: first.png → second.png" in text
+    assert "logos/" not in text
