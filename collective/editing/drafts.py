@@ -3,6 +3,7 @@
 import copy
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from .models import Draft
@@ -21,30 +22,37 @@ def draft_for(obj):
     return Draft.objects.filter(**_lookup(obj)).select_related("saved_by").first()
 
 
-def draftable_values(obj, cleaned_data):
-    """The form values worth keeping in a draft: plain model fields, not files or the key."""
-    values = {}
+def save_draft(obj, cleaned_data, user, version=""):
+    """Keep what the form changes in obj as its draft, made from obj as it was at `version`.
+
+    Only values that differ from the live row are kept: the draft is laid over the row as it
+    is when the draft is opened or previewed, so what others save meanwhile to the fields it
+    does not change shows there too (and is not undone when it is published).
+    """
+    draft, _created = Draft.objects.update_or_create(
+        **_lookup(obj),
+        defaults={"data": _changes(obj, cleaned_data), "saved_by": user, "based_on": version},
+    )
+    return draft
+
+
+def _changes(obj, cleaned_data):
+    """The form's values for plain model fields that differ from the live row.
+
+    Files are not kept (a draft refuses them), nor form-only fields such as the edit version.
+    """
+    live = type(obj)._base_manager.get(pk=obj.pk)
+    changes = {}
     for name, value in cleaned_data.items():
         try:
             field = obj._meta.get_field(name)
-        except Exception:  # a form-only field such as the edit version
+        except FieldDoesNotExist:
             continue
-        if field.concrete and not field.primary_key and not isinstance(field, models.FileField):
-            values[name] = value
-    return values
-
-
-def save_draft(obj, cleaned_data, user, version=""):
-    """Keep the form's values as obj's draft, made from obj as it was at `version`."""
-    draft, _created = Draft.objects.update_or_create(
-        **_lookup(obj),
-        defaults={
-            "data": draftable_values(obj, cleaned_data),
-            "saved_by": user,
-            "based_on": version,
-        },
-    )
-    return draft
+        if not field.concrete or field.primary_key or isinstance(field, models.FileField):
+            continue
+        if field.value_from_object(live) != value:
+            changes[name] = value
+    return changes
 
 
 def discard(obj):
@@ -68,7 +76,7 @@ def _discard_deleted(sender, instance, **kwargs):
 
 
 def with_draft(obj, draft=None):
-    """A copy of obj showing its draft's values; the live object is left untouched."""
+    """A copy of obj with its draft's changes laid over it; the live object is left untouched."""
     draft = draft if draft is not None else draft_for(obj)
     if draft is None:
         return obj

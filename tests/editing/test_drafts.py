@@ -148,11 +148,8 @@ def test_publishing_a_draft_keeps_what_others_saved_after_it_was_made(
     assert translated.status_code == 302
 
     reopened = form_data(editor_client.get(change_url(njr)))
-    refused = editor_client.post(change_url(njr), {**reopened, "_save": "x"})
-    assert refused.status_code == 200, "publishing over a newer save is caught"
-    assert "Iemand anders" in visible_text(refused)
-
-    published = editor_client.post(change_url(njr), {**form_data(refused), "_save": "x"})
+    assert reopened["description_en"] == "The translator's text.", "the draft is laid over it"
+    published = editor_client.post(change_url(njr), {**reopened, "_save": "x"})
     assert published.status_code == 302
     njr.refresh_from_db()
     assert (njr.description_nl, njr.description_en) == ("Concept NL.", "The translator's text.")
@@ -169,3 +166,41 @@ def test_preview_title_and_site_name_are_in_the_previewed_language(
     response = editor_client.get(preview_url(drafted_njr, language))
     title = response.content.decode().split("<title>")[1].split("</title>")[0]
     assert title == f"NJR | {site_name}".replace("'", "&#x27;")
+
+
+def test_a_draft_changing_a_text_someone_else_changed_since_is_caught_on_publishing(
+    editor_client, njr
+):
+    data = form_data(editor_client.get(change_url(njr)))
+    editor_client.post(change_url(njr), {**data, "description_en": "Draft.", "_save_draft": "x"})
+    theirs = MemberOrganization.objects.get(pk=njr.pk)
+    theirs.description_en = "Theirs."
+    theirs.save()
+
+    reopened = form_data(editor_client.get(change_url(njr)))
+    assert reopened["description_en"] == "Draft."
+    refused = editor_client.post(change_url(njr), {**reopened, "_save": "x"})
+    assert refused.status_code == 200
+    assert "U wijzigde dit ook" in visible_text(refused)
+    njr.refresh_from_db()
+    assert njr.description_en == "Theirs."
+
+
+def test_the_preview_shows_what_others_saved_after_the_draft_was_made(
+    editor_client, drafted_njr, admin_user
+):
+    MemberOrganization.objects.filter(pk=drafted_njr.pk).update(website="https://newer.example/")
+
+    preview = editor_client.get(preview_url(drafted_njr, "nl"))
+    assert "Concept NL." in visible_text(preview)
+    assert elements(preview, "a", href="https://newer.example/"), "the newer save, not the old"
+    reopened = form_data(editor_client.get(change_url(drafted_njr)))
+    assert reopened["website"] == "https://newer.example/"
+    assert reopened["description_nl"] == "Concept NL."
+
+
+def test_a_draft_keeps_only_what_it_changes(drafted_njr):
+    assert Draft.objects.get().data == {
+        "description_nl": "Concept NL.",
+        "description_en": "Draft EN.",
+    }
