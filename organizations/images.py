@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import Image, ImageCms, ImageOps
+from PIL import ExifTags, Image, ImageCms
 
 from collective.caching import cache_delete, cache_get, cache_set
 
@@ -180,13 +180,39 @@ def clean_upload(field_file):
     return build_renditions(upright)
 
 
+# How to turn an image upright for each EXIF orientation; 1 (or none) is upright already.
+TURNS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
 def normalized(image):
     """Upright, in sRGB, and with no metadata but the transparency that drawing needs."""
-    upright = ImageOps.exif_transpose(image)
+    turn = TURNS.get(_orientation(image))
+    upright = image.transpose(turn) if turn is not None else image
     upright = _in_srgb(upright, image.info.get("icc_profile"))
     transparency = upright.info.get("transparency")
     upright.info = {} if transparency is None else {"transparency": transparency}
     return upright
+
+
+def _orientation(image):
+    """The EXIF orientation, or None when there is none or it cannot be read.
+
+    Unlike ImageOps.exif_transpose, which writes the EXIF data back and fails on values of an
+    unexpected type, this only reads the one tag: the metadata is dropped anyway. EXIF comes
+    from the uploader's camera or editor, so any failure to parse it means "no orientation".
+    """
+    try:
+        return image.getexif().get(ExifTags.Base.Orientation)
+    except Exception:  # malformed EXIF fails in many ways inside Pillow
+        return None
 
 
 def _in_srgb(image, icc_profile):

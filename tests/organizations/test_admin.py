@@ -1,9 +1,11 @@
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from collective.models import Collective
 from organizations.models import AdvisoryBody, MemberOrganization
 from tests.html import visible_text
+from tests.organizations.test_images import jpeg_with_odd_exif
 
 
 def member_form(**overrides):
@@ -70,6 +72,17 @@ def test_admin_refuses_a_text_file_as_logo_and_keeps_the_member(
     assert not njr.logo
     assert njr.name_nl == "NJR"
     assert list((tmp_path).glob("logos/*")) == []
+
+
+def test_a_photo_with_odd_exif_is_stored_upright(admin_client, seeded, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    njr = MemberOrganization.objects.get(slug="njr")
+    url = reverse("admin:organizations_memberorganization_change", args=[njr.pk])
+    upload = SimpleUploadedFile("photo.jpg", jpeg_with_odd_exif())
+    response = admin_client.post(url, member_form(slug="njr", name_nl="NJR", logo=upload))
+    assert response.status_code == 302
+    njr.refresh_from_db()
+    assert (njr.logo_width, njr.logo_height) == (300, 400)
 
 
 def test_member_list_shows_which_languages_miss_content(admin_client, seeded):

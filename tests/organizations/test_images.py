@@ -14,7 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
-from PIL import ExifTags, Image, ImageCms
+from PIL import ExifTags, Image, ImageCms, ImageOps
 
 from organizations import images
 from organizations.images import LogoFormField, validate_logo
@@ -253,6 +253,48 @@ def test_normalized_image_is_upright_and_has_no_metadata():
     reopened = Image.open(io.BytesIO(images.encode(upright, "JPEG", images.ORIGINAL_OPTIONS)))
     assert dict(reopened.getexif()) == {}
     assert "exif" not in reopened.info
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_each_orientation_is_turned_as_pillow_would(orientation):
+    """The same pixels as Pillow's exif_transpose, for every tag a camera can write."""
+    pixels = Image.new("RGB", (300, 200))
+    pixels.putpixel((0, 0), (255, 0, 0))  # one marked corner shows every turn and flip
+    exif = Image.Exif()
+    exif[ExifTags.Base.Orientation] = orientation
+    buffer = io.BytesIO()
+    pixels.save(buffer, "PNG", exif=exif)
+    photo = Image.open(io.BytesIO(buffer.getvalue()))
+    expected = ImageOps.exif_transpose(photo)
+    assert images.normalized(photo).tobytes() == expected.tobytes()
+
+
+def jpeg_with_odd_exif():
+    """A JPEG whose orientation is fine but whose camera name is a number (1/2), not text.
+
+    Written by hand: Pillow itself refuses to write such EXIF data.
+    """
+    entries = [
+        struct.pack("<HHII", ExifTags.Base.Make, 5, 1, 38),  # a RATIONAL, found at byte 38
+        struct.pack("<HHIHH", ExifTags.Base.Orientation, 3, 1, 6, 0),  # a SHORT: 6
+    ]
+    tiff = b"II*\x00" + struct.pack("<IH", 8, len(entries)) + b"".join(entries)
+    tiff += struct.pack("<I", 0) + struct.pack("<II", 1, 2)
+    return image_bytes((400, 300), "JPEG", exif=b"Exif\x00\x00" + tiff)
+
+
+def test_a_photo_with_exif_that_cannot_be_written_back_is_still_turned_upright():
+    with pytest.raises(AttributeError):  # why Pillow's own exif_transpose is not used
+        ImageOps.exif_transpose(Image.open(io.BytesIO(jpeg_with_odd_exif())))
+    upright = images.normalized(Image.open(io.BytesIO(jpeg_with_odd_exif())))
+    assert upright.size == (300, 400)
+    assert upright.info == {}
+
+
+def test_a_photo_with_unreadable_exif_is_kept_as_it_is(monkeypatch):
+    photo = Image.open(io.BytesIO(jpeg_with_exif(size=(300, 200), orientation=6)))
+    monkeypatch.setattr(photo, "getexif", lambda: (_ for _ in ()).throw(struct.error("bad")))
+    assert images.normalized(photo).size == (300, 200)
 
 
 def test_normalized_image_drops_the_colour_profile_after_converting_to_srgb():
