@@ -51,6 +51,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import FileField
 
 from . import caching
 
@@ -144,8 +145,35 @@ def create(path):
     return manifest
 
 
+# A backup made while editors upload is tried again this often before it gives up.
+ATTEMPTS = 3
+
+
+class _FilesMoved(Exception):
+    """A file changed between the database dump and its copy: the two would not match."""
+
+
 def _stage(staging):
-    """Dump the database and copy the media into staging; return the manifest describing it."""
+    """Dump the database and copy the media into staging; return the manifest describing it.
+
+    The media storage cannot be read inside the database's transaction: a logo replaced
+    meanwhile would leave a dump that names a file the archive lacks. Each file the dump
+    names is therefore checked to be in the copy, and the whole backup is made again if not.
+    """
+    for _attempt in range(ATTEMPTS):
+        try:
+            return _stage_once(staging)
+        except _FilesMoved as error:
+            moved = error
+            shutil.rmtree(staging)
+            staging.mkdir()
+    raise BackupError(
+        f"Files changed while they were copied ({moved}), {ATTEMPTS} times in a row; make the "
+        "backup again when nobody is uploading."
+    )
+
+
+def _stage_once(staging):
     models = backed_up_models()
     created_at = datetime.datetime.now(datetime.UTC)
     with _snapshot():
@@ -153,9 +181,16 @@ def _stage(staging):
         (staging / FIXTURES).mkdir()
         _write_fixture(staging / GROUPS_FIXTURE, _matched_by_name(models), natural_primary=True)
         _write_fixture(staging / DATA_FIXTURE, _matched_by_id(models), natural_primary=False)
+        named = _named_files(models)
     names = media_names()
     for name in names:
-        _copy_from_storage(name, staging / MEDIA / _checked_name(name))
+        try:
+            _copy_from_storage(name, staging / MEDIA / _checked_name(name))
+        except FileNotFoundError:
+            raise _FilesMoved(f"{name} was deleted") from None
+    missing = sorted(named - set(names))
+    if missing:
+        raise _FilesMoved(f"{', '.join(missing)} missing")
     files = [GROUPS_FIXTURE, DATA_FIXTURE, *(f"{MEDIA}/{name}" for name in names)]
     manifest["files"] = {name: _sha256(staging / name) for name in files}
     manifest["media"] = {
@@ -163,6 +198,17 @@ def _stage(staging):
         "bytes": sum((staging / MEDIA / name).stat().st_size for name in names),
     }
     return manifest
+
+
+def _named_files(models):
+    """The names of the stored files that the database's file fields point to."""
+    named = set()
+    for model in models:
+        for model_field in model._meta.concrete_fields:
+            if isinstance(model_field, FileField):
+                values = model._base_manager.values_list(model_field.attname, flat=True)
+                named.update(value for value in values if value)
+    return named
 
 
 @contextmanager
@@ -463,14 +509,25 @@ def _check_format_version(version):
 
 
 def _check_manifest_shape(manifest):
-    shapes = {"files": dict, "counts": dict, "languages": list, "migrations": dict}
-    wrong = [key for key, kind in shapes.items() if not isinstance(manifest.get(key), kind)]
-    migrations = manifest.get("migrations")
-    if isinstance(migrations, dict) and not all(
-        isinstance(names, list) and all(isinstance(name, str) for name in names)
-        for names in migrations.values()
-    ):
-        wrong.append("migrations")
+    """Each entry of the manifest, and each value inside it, of the kind a backup writes."""
+
+    def strings(items):
+        return isinstance(items, list) and all(isinstance(item, str) for item in items)
+
+    def count(value):
+        return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+    shapes = {
+        "files": lambda files: (
+            isinstance(files, dict) and all(isinstance(digest, str) for digest in files.values())
+        ),
+        "counts": lambda counts: isinstance(counts, dict) and all(map(count, counts.values())),
+        "languages": strings,
+        "migrations": lambda migrations: (
+            isinstance(migrations, dict) and all(map(strings, migrations.values()))
+        ),
+    }
+    wrong = [key for key, fits in shapes.items() if not fits(manifest.get(key))]
     if wrong:
         raise BackupError(f"The backup's {MANIFEST} is damaged: {', '.join(wrong)}.")
 

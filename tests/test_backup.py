@@ -398,8 +398,23 @@ def test_anything_but_a_backup_is_refused_with_a_clear_message(seeded, tmp_path,
         (lambda m: m["migrations"]["collective"].append("0099_future"), "collective.0099_future"),
         (lambda m: m.pop("counts"), "damaged: counts"),
         (lambda m: m["files"].pop(backup.DATA_FIXTURE), "unlisted fixtures/data.json"),
+        (lambda m: m["counts"].update({"auth.user": "0"}), "damaged: counts"),
+        (lambda m: m["counts"].update({"auth.user": True}), "damaged: counts"),
+        (lambda m: m["languages"].append(["en"]), "damaged: languages"),
+        (lambda m: m["files"].update({"media/x.png": 7}), "damaged: files"),
     ],
-    ids=["newer-format", "bad-version", "language", "migrations", "no-counts", "unlisted-file"],
+    ids=[
+        "newer-format",
+        "bad-version",
+        "language",
+        "migrations",
+        "no-counts",
+        "unlisted-file",
+        "count-as-text",
+        "count-as-bool",
+        "language-as-list",
+        "checksum-as-number",
+    ],
 )
 def test_a_backup_this_site_cannot_take_is_refused(seeded, media, tmp_path, change, message):
     archive = with_manifest(make_backup(tmp_path), change)
@@ -470,3 +485,44 @@ def test_a_backup_that_does_not_fit_on_the_disk_is_refused_before_unpacking(
         restore(archive)
     assert "Nothing was changed" in str(refused.value)
     assert list(private_tmp.iterdir()) == []
+
+
+def test_a_logo_replaced_while_backing_up_is_backed_up_as_the_dump_names_it(
+    njr_with_everything, media, tmp_path, monkeypatch, django_capture_on_commit_callbacks
+):
+    listed = backup.media_names
+    replaced = []
+
+    def replace_then_list(storage=None):
+        if not replaced:  # an editor replaces the logo after the dump, before the copy
+            njr = MemberOrganization.objects.get(pk=njr_with_everything.pk)
+            njr.logo = png_upload("new.png", "red")
+            with django_capture_on_commit_callbacks(execute=True):  # the old file is deleted
+                njr.save()
+            replaced.append(njr.logo.name)
+        return listed(storage)
+
+    monkeypatch.setattr(backup, "media_names", replace_then_list)
+    files = read_members(make_backup(tmp_path))
+
+    dumped = json.loads(files[backup.DATA_FIXTURE])
+    logo = next(
+        row["fields"]["logo"]
+        for row in dumped
+        if row["model"] == "organizations.memberorganization"
+        and row["pk"] == njr_with_everything.pk
+    )
+    assert logo == replaced[0]
+    assert f"media/{logo}" in files
+
+
+def test_a_backup_that_keeps_losing_files_stops_with_a_message(
+    njr_with_everything, media, tmp_path, monkeypatch
+):
+    def copy_of_a_deleted_file(name, target):
+        raise FileNotFoundError(name)
+
+    monkeypatch.setattr(backup, "_copy_from_storage", copy_of_a_deleted_file)
+    with pytest.raises(CommandError, match="Files changed while they were copied"):
+        make_backup(tmp_path)
+    assert list((tmp_path / "backups").iterdir()) == []
