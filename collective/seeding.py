@@ -1,7 +1,8 @@
 """Loading the seed content (`seed/who-are-we.toml`) into an empty database.
 
-Each model is seeded only while it has no rows at all, so running the seed again changes
-nothing and never touches what staff have edited, added or deleted since.
+Each model is seeded only if it never had rows: none now, and none in its history. Running
+the seed again changes nothing and never touches what staff have edited, added or deleted
+since, even when they deleted every row of a model (an advisory body that left).
 """
 
 import tomllib
@@ -26,7 +27,10 @@ def load(path=SEED_FILE):
 
 @transaction.atomic
 def seed(data):
-    """Create what the seed describes for every empty model; return {model: rows created}."""
+    """Create what the seed describes for every model that never had content.
+
+    Returns {model: rows created}.
+    """
     batches = [
         (Collective, [data["collective"]]),
         (MemberOrganization, _positioned(data.get("members", []))),
@@ -34,7 +38,7 @@ def seed(data):
     ]
     created = {}
     for model, entries in batches:
-        if model.objects.exists():
+        if model.objects.exists() or model.history.exists():
             created[model] = 0
             continue
         for entry in entries:

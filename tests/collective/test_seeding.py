@@ -83,6 +83,15 @@ def test_seeding_again_keeps_what_staff_edited_added_and_deleted(seeded):
     assert Collective.load().intro_nl == "Nieuwe inleiding."
 
 
+def test_seeding_again_does_not_bring_back_a_model_staff_emptied(seeded):
+    AdvisoryBody.objects.all().delete()
+    MemberOrganization.objects.all().delete()
+    created = seeding.seed(seeding.load())
+    assert set(created.values()) == {0}
+    assert not AdvisoryBody.objects.exists()
+    assert not MemberOrganization.objects.exists()
+
+
 def test_seed_command_reports_what_it_created_then_that_it_left_content_alone(db, capsys):
     call_command("seed_content")
     first = capsys.readouterr().out

@@ -6,7 +6,7 @@ from collective import seeding
 class Command(BaseCommand):
     help = (
         'Load the "Who are we" content (both languages) into an empty database. '
-        "Models that already hold content are left exactly as they are."
+        "Models that hold content, or held it before staff deleted it, are left as they are."
     )
 
     def handle(self, *args, **options):
@@ -16,4 +16,4 @@ class Command(BaseCommand):
             if count:
                 self.stdout.write(self.style.SUCCESS(f"{name.capitalize()}: {count} created."))
             else:
-                self.stdout.write(f"{name.capitalize()}: content already present, left unchanged.")
+                self.stdout.write(f"{name.capitalize()}: seeded before, left unchanged.")
