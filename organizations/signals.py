@@ -84,18 +84,29 @@ def _stored_logo_name(model, instance):
     return stored.first() or ""
 
 
-def remember_slug(sender, instance, raw=False, **kwargs):
+def remember_slug(sender, instance, raw=False, update_fields=None, **kwargs):
     """pre_save: note the slug the row has in the database, to see whether it changes."""
-    if raw or instance.pk is None:
-        instance.__dict__[STORED_SLUG] = None
+    instance.__dict__.pop(STORED_SLUG, None)
+    if _writes_no_slug(raw, update_fields):
         return
-    stored = sender._base_manager.filter(pk=instance.pk).values_list("slug", flat=True).first()
+    stored = None
+    if instance.pk is not None:
+        rows = sender._base_manager.filter(pk=instance.pk)
+        stored = rows.values_list("slug", flat=True).first()
     instance.__dict__[STORED_SLUG] = stored
 
 
-def keep_former_slug(sender, instance, created=False, raw=False, **kwargs):
+def keep_former_slug(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
     """post_save: a changed slug keeps its old address as a redirect; a new page claims its own."""
     stored = instance.__dict__.pop(STORED_SLUG, None)
-    if raw or (stored == instance.slug and not created):
+    if _writes_no_slug(raw, update_fields) or (stored == instance.slug and not created):
         return
     FormerSlug.record_change(instance, stored)
+
+
+def _writes_no_slug(raw, update_fields):
+    """A fixture load, or a save of other columns only (a translation): the address stays.
+
+    The instance may be an older copy whose slug differs from the stored one; it is not written.
+    """
+    return raw or (update_fields is not None and "slug" not in update_fields)

@@ -2,6 +2,7 @@
 
 import pytest
 
+from collective.translations import status
 from organizations.models import AdvisoryBody, FormerSlug, MemberOrganization
 from tests.editing.conftest import change_url, form_data
 from tests.html import visible_text
@@ -151,3 +152,14 @@ def test_an_address_typed_with_capitals_redirects_to_the_page(client, njr, typed
 
 def test_capitals_in_an_address_of_no_page_are_still_a_404(client, njr):
     assert client.get("/nl/leden/NIEMAND/").status_code == 404
+
+
+def test_saving_a_translation_from_an_older_copy_keeps_the_old_address(client, njr):
+    stale = MemberOrganization.objects.get(pk=njr.pk)
+    rename(njr, "nationale-jeugdraad")
+    stale.description_en = "Translated meanwhile."
+    status.save_translations(stale, ["description_en"])
+
+    assert client.get("/nl/leden/njr/")["Location"] == "/nl/leden/nationale-jeugdraad/"
+    assert client.get("/nl/leden/nationale-jeugdraad/").status_code == 200
+    assert [former.slug for former in FormerSlug.objects.all()] == ["njr"]
