@@ -387,6 +387,18 @@ def _parse_xml_root(text):
         raise ExchangeError(_("Only XLIFF 1.x files can be imported (version 1.2 or earlier)."))
 
 
+# XLIFF 1.2 target states saying the translation is not finished: what "fuzzy" says in PO.
+# (The toolkit's isfuzzy() counts every unit not approved="yes", which most tools never set.)
+UNFINISHED_STATES = {
+    "needs-translation",
+    "needs-adaptation",
+    "needs-l10n",
+    "needs-review-translation",
+    "needs-review-adaptation",
+    "needs-review-l10n",
+}
+
+
 def _xliff_unit(unit, number):
     source_fingerprint, target_fingerprint = _fingerprints(unit.getnotes())
     return ImportUnit(
@@ -395,7 +407,16 @@ def _xliff_unit(unit, number):
         target=str(unit.target or ""),
         source_fingerprint=source_fingerprint,
         target_fingerprint=target_fingerprint,
+        fuzzy=_target_state(unit.xmlelement) in UNFINISHED_STATES,
     )
+
+
+def _target_state(element):
+    """The `state` of a trans-unit's target, whatever namespace prefix the tool wrote."""
+    for child in element:
+        if isinstance(child.tag, str) and child.tag.rpartition("}")[2] == "target":
+            return child.get("state")
+    return None
 
 
 def _read_po(text):
@@ -447,12 +468,22 @@ def _required_id(value, number):
 
 
 def _check_ids(units):
-    counts = Counter(unit.unit_id for unit in units)
-    duplicates = sorted(unit_id for unit_id, count in counts.items() if count > 1)
-    if duplicates:
-        raise ExchangeError(
-            _("The id “%(id)s” occurs more than once in the file.") % {"id": duplicates[0]}
-        )
+    """Refuse a file in which two units name the same text, however their ids are spelled.
+
+    `…memberorganization.3.description`, `…MemberOrganization.3.description` and
+    `…memberorganization.03.description` are one text: applying both, the last would win.
+    """
+    first_id = {}
+    for unit in units:
+        target = _target(unit)
+        key = (*target, unit.reference[3]) if target else unit.unit_id
+        if key in first_id:
+            if first_id[key] == unit.unit_id:
+                message = _("The id “%(id)s” occurs more than once in the file.")
+            else:
+                message = _("The ids “%(first)s” and “%(id)s” name the same text.")
+            raise ExchangeError(message % {"id": unit.unit_id, "first": first_id[key]})
+        first_id[key] = unit.unit_id
 
 
 def _language_code(language):
@@ -585,48 +616,44 @@ def _translated_model(app_label, model_name):
     return model if model in status.translated_models() else None
 
 
+def _target(unit):
+    """(model, pk) of the object a unit's id names; None for no translated model or no pk.
+
+    The model name is matched as Django does, in any case; the pk as the database reads it,
+    so "03" is 3. clean() also checks the range the database can hold.
+    """
+    app_label, model_name, pk, _field = unit.reference
+    model = _translated_model(app_label, model_name)
+    if model is None:
+        return None
+    try:
+        return model, model._meta.pk.clean(pk, None)
+    except ValidationError:
+        return None
+
+
 def _load_objects(units, lock):
-    """{(app_label, model_name, pk string): object} for every unit that names one that exists."""
+    """{(model, pk): object} for every unit that names one that exists, one copy per object."""
     wanted = {}
     for unit in units:
-        app_label, model_name, pk, _field = unit.reference
-        wanted.setdefault((app_label, model_name), set()).add(pk)
+        target = _target(unit)
+        if target is not None:
+            wanted.setdefault(target[0], set()).add(target[1])
     objects = {}
-    for (app_label, model_name), pks in wanted.items():
-        model = _translated_model(app_label, model_name)
-        if model is None:
-            continue
-        valid_pks = _valid_pks(model, pks)
-        queryset = model._default_manager.filter(pk__in=valid_pks.values())
+    for model, pks in wanted.items():
+        queryset = model._default_manager.filter(pk__in=pks)
         if lock:
             queryset = queryset.select_for_update()
-        by_pk = {obj.pk: obj for obj in queryset}
-        for text_pk, pk in valid_pks.items():
-            if pk in by_pk:
-                objects[(app_label, model_name, text_pk)] = by_pk[pk]
+        objects.update({(model, obj.pk): obj for obj in queryset})
     return objects
 
 
-def _valid_pks(model, pks):
-    """{pk as written in the file: pk as the database wants it}, leaving out impossible ones.
-
-    clean() also checks the range the database can hold: a number past it is no object.
-    """
-    valid = {}
-    for text_pk in pks:
-        try:
-            valid[text_pk] = model._meta.pk.clean(text_pk, None)
-        except ValidationError:
-            continue
-    return valid
-
-
 def _judge(unit, objects, language):
-    app_label, model_name, pk, field_name = unit.reference
+    app_label, model_name, _pk, field_name = unit.reference
     refused = partial(Outcome, unit.unit_id, REFUSED, new_text=unit.target)
     if _translated_model(app_label, model_name) is None:
         return refused(UNKNOWN_MODEL)
-    obj = objects.get((app_label, model_name, pk))
+    obj = objects.get(_target(unit))
     if obj is None:
         return refused(UNKNOWN_OBJECT)
     if field_name not in status.translated_fields(type(obj)):

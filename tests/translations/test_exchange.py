@@ -275,6 +275,32 @@ def test_a_fuzzy_po_entry_is_skipped(njr):
     assert outcome_for(report, description_id(njr)).reason == exchange.FUZZY
 
 
+@pytest.mark.parametrize(
+    ("state", "reason"),
+    [
+        ("needs-review-translation", exchange.FUZZY),
+        ("needs-translation", exchange.FUZZY),
+        ("translated", exchange.NEW_TRANSLATION),
+        (None, exchange.NEW_TRANSLATION),
+    ],
+)
+def test_an_xliff_unit_marked_unfinished_is_skipped_like_a_fuzzy_po_entry(njr, state, reason):
+    store = xliff.xlifffile.parsestring(edited_export(njr))
+    unit = next(u for u in store.units if u.xmlelement.get("id") == description_id(njr))
+    target = next(child for child in unit.xmlelement if child.tag.endswith("target"))
+    if state:
+        target.set("state", state)
+    report = exchange.import_file(bytes(store))
+    assert outcome_for(report, description_id(njr)).reason == reason
+
+
+def test_a_unit_the_toolkit_marks_fuzzy_is_skipped(njr):
+    store = xliff.xlifffile.parsestring(edited_export(njr))
+    next(u for u in store.units if u.xmlelement.get("id") == description_id(njr)).markfuzzy()
+    report = exchange.import_file(bytes(store))
+    assert outcome_for(report, description_id(njr)).reason == exchange.FUZZY
+
+
 def test_a_text_too_long_for_its_field_is_refused(njr):
     name_id = exchange.unit_id(njr, "name")
     content = with_target(exported(exchange.XLIFF), name_id, "N" * 201)
@@ -344,6 +370,50 @@ def test_duplicate_ids_make_the_file_malformed(njr):
     content = exchange.serialize([real, real], "en", exchange.XLIFF)
     with translation.override("en"), pytest.raises(exchange.ExchangeError, match="more than once"):
         exchange.read(content)
+
+
+def respelled(unit_id, model=str, pk=str):
+    """The same text's id written differently: `model` and `pk` rewrite those parts."""
+    app_label, model_name, pk_text, field_name = unit_id.split(".")
+    return ".".join([app_label, model(model_name), pk(pk_text), field_name])
+
+
+@pytest.mark.parametrize(
+    "spell",
+    [
+        lambda unit_id: respelled(unit_id, model=lambda name: name.replace("member", "Member")),
+        lambda unit_id: respelled(unit_id, pk=lambda pk: "0" + pk),
+    ],
+    ids=["model-in-capitals", "pk-with-a-leading-zero"],
+)
+def test_two_ids_naming_the_same_text_make_the_file_malformed(njr, spell):
+    real = next(u for u in exchange.export_units("en") if u.unit_id == description_id(njr))
+    other = dataclasses.replace(real, unit_id=spell(real.unit_id), target="Other.")
+    content = exchange.serialize([real, other], "en", exchange.XLIFF)
+    with translation.override("en"), pytest.raises(exchange.ExchangeError, match="same text"):
+        exchange.read(content)
+
+
+def test_ids_spelled_differently_for_one_object_are_all_applied(njr):
+    units = {u.unit_id: u for u in exchange.export_units("en", exchange.ALL)}
+    name = units[exchange.unit_id(njr, "name")]
+    description = units[description_id(njr)]
+    content = exchange.serialize(
+        [
+            dataclasses.replace(name, target="NJR (youth council)"),
+            dataclasses.replace(
+                description,
+                unit_id=respelled(description.unit_id, model=str.upper),
+                target=NEW_TEXT,
+            ),
+        ],
+        "en",
+        exchange.XLIFF,
+    )
+    report = exchange.import_file(content)
+    assert report.counts()["applied"] == 2
+    njr.refresh_from_db()
+    assert (njr.name_en, njr.description_en) == ("NJR (youth council)", NEW_TEXT)
 
 
 # --- admin ------------------------------------------------------------------------------------
