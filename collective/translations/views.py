@@ -32,7 +32,12 @@ class TranslatorAccessMixin:
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(TRANSLATE_PERMISSION):
             raise PermissionDenied
+        # Only now: a visitor must not learn from a 404 which objects exist.
+        self.load(**kwargs)
         return super().dispatch(request, *args, **kwargs)
+
+    def load(self, **kwargs):
+        """Look up what the address names, once the user may see it."""
 
     def get_context_data(self, **kwargs):
         return {**admin.site.each_context(self.request), **super().get_context_data(**kwargs)}
@@ -130,8 +135,7 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
 
     template_name = "translations/translate.html"
 
-    def setup(self, request, *args, app_label, model_name, pk, language, **kwargs):
-        super().setup(request, *args, **kwargs)
+    def load(self, *, app_label, model_name, pk, language):
         try:
             self.model = apps.get_model(app_label, model_name)
         except LookupError as error:

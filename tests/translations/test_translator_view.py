@@ -144,6 +144,13 @@ def test_visitors_are_sent_to_the_login(client, njr):
     assert "/admin/login/" in response["Location"]
 
 
+@pytest.mark.parametrize("pk", [999999, 10**30])
+def test_visitors_cannot_tell_which_objects_exist(client, njr, pk):
+    response = client.get(translate_url(njr).replace(f"/{njr.pk}/", f"/{pk}/"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
 def test_staff_without_the_translate_permission_get_403(client, njr, django_user_model):
     user = django_user_model.objects.create_user("staff", password="x-long-password", is_staff=True)
     client.force_login(user)
