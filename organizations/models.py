@@ -115,7 +115,9 @@ class Organization(models.Model):
         words = self.name.split()
         if len(words) == 1:
             return words[0][:3]
-        return "".join(word[0] for word in words if word[0].isupper())[:3]
+        capitals = "".join(word[0] for word in words if word[0].isupper())
+        # A name written all in lower case ("terre des hommes") still gets its letters.
+        return (capitals or "".join(word[0] for word in words).upper())[:3]
 
 
 class MemberOrganization(Organization):

@@ -33,7 +33,13 @@ def test_advisory_body_url_is_localized(seeded):
 
 @pytest.mark.parametrize(
     ("name", "initials"),
-    [("Save the Children", "SC"), ("NJR", "NJR"), ("Stichting Kinderpostzegels Nederland", "SKN")],
+    [
+        ("Save the Children", "SC"),
+        ("NJR", "NJR"),
+        ("Stichting Kinderpostzegels Nederland", "SKN"),
+        ("terre des hommes", "TDH"),
+        ("10 voor kinderen", "1VK"),
+    ],
 )
 def test_initials_stand_in_for_a_missing_logo(name, initials):
     assert MemberOrganization(name_nl=name).initials == initials
