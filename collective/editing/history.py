@@ -2,6 +2,7 @@
 
 import datetime
 import posixpath
+import re
 from dataclasses import dataclass
 
 from django.db import models
@@ -11,6 +12,8 @@ from django.utils.translation import gettext
 
 from ..translations.status import translated_fields
 
+# One or more empty lines between two paragraphs, whatever the line endings.
+PARAGRAPH_BREAK = re.compile(r"[ \t]*(?:\r?\n[ \t]*){2,}")
 # Texts up to this length are shown whole; longer ones around the part that changed.
 SHORT = 80
 # How much unchanged text is shown on each side of a change in a long text.
@@ -121,4 +124,10 @@ def _file_name(value):
 
 
 def _text(value):
-    return "" if value is None else str(value)
+    """The value on one line, as the message and the history list show it.
+
+    A paragraph break becomes " ¶ ", so an edit that splits or joins paragraphs stays visible;
+    a single line break becomes a space, as HTML would show it anyway.
+    """
+    text = "" if value is None else str(value)
+    return PARAGRAPH_BREAK.sub(" ¶ ", text.strip()).replace("\n", " ")

@@ -33,3 +33,15 @@ def test_the_context_around_a_change_is_whole_words():
     old, new = excerpts(start + "oud" + end, start + "nieuw" + end)
     assert old == "…Een lange zin met woorden. oud En daarna nog meer woorden.…"
     assert new == "…Een lange zin met woorden. nieuw En daarna nog meer woorden.…"
+
+
+def test_paragraph_breaks_stay_visible():
+    assert excerpts("First.\n\nSecond.", "First. Second.") == ("First. ¶ Second.", "First. Second.")
+    assert excerpts("One\r\n\r\n\r\nTwo\nthree", "") == ("One ¶ Two three", "")
+
+
+def test_splitting_a_long_text_into_paragraphs_shows_where():
+    start, end = "Een lange zin met woorden. " * 5, "En daarna nog meer woorden. " * 5
+    old, new = excerpts(start + end, start + "\n\n" + end)
+    assert "¶" not in old
+    assert "woorden. ¶ En daarna" in new
