@@ -102,6 +102,32 @@ def test_work_queue_lists_objects_with_work_in_model_order(outdated_njr):
     [
         ("een twee drie", "een drie", [("equal", "een "), ("delete", "twee "), ("equal", "drie")]),
         ("a b", "a b c", [("equal", "a b"), ("insert", " c")]),
+        (
+            "The quick brown fox jumps.",
+            "A slow red dog sleeps.",
+            [("delete", "The quick brown fox jumps."), ("insert", "A slow red dog sleeps.")],
+        ),
+        (
+            "voor en door jongeren.",
+            "voor jongeren tot 25 jaar.",
+            [
+                ("equal", "voor "),
+                ("delete", "en door jongeren."),
+                ("insert", "jongeren tot 25 jaar."),
+            ],
+        ),
+        (
+            "a b c d",
+            "a x c y",
+            [
+                ("equal", "a "),
+                ("delete", "b"),
+                ("insert", "x"),
+                ("equal", " c "),
+                ("delete", "d"),
+                ("insert", "y"),
+            ],
+        ),
     ],
 )
 def test_word_diff_marks_deleted_and_inserted_words(old, new, expected):
