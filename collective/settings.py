@@ -166,6 +166,8 @@ LANGUAGES = [
 # Open Graph wants a territory with each language.
 OPEN_GRAPH_LOCALES = {"nl": "nl_NL", "en": "en_GB"}
 LOCALE_PATHS = [BASE_DIR / "collective" / "locale"]
+# A form sent with an expired token gets a page in the site's language that says what to do.
+CSRF_FAILURE_VIEW = "collective.views.csrf_failure"
 USE_I18N = True
 TIME_ZONE = "Europe/Amsterdam"
 USE_TZ = True

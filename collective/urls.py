@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("", include("organizations.urls")),
 )
 
+handler403 = "collective.views.permission_denied"
 handler500 = "collective.views.server_error"
 
 if settings.DEBUG:

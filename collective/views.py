@@ -1,5 +1,12 @@
 from django.conf import settings
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseServerError
+from django.contrib import admin
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseNotAllowed,
+    HttpResponseServerError,
+)
 from django.shortcuts import redirect
 from django.template import loader
 from django.templatetags.static import static
@@ -95,3 +102,26 @@ def server_error(request):
     with override(language):
         body = loader.get_template("500.html").render({"LANGUAGE_CODE": language})
     return HttpResponseServerError(body)
+
+
+def permission_denied(request, exception=None):
+    """403: in the admin's look for an admin address, in the site's look elsewhere."""
+    return _forbidden(request, "403.html")
+
+
+def csrf_failure(request, reason=""):
+    """A form sent with an expired or missing security token (CSRF_FAILURE_VIEW).
+
+    Mostly an admin form left open while its user logged out and in again elsewhere: the
+    page says what happened and how to keep what was typed, instead of Django's bare page.
+    """
+    return _forbidden(request, "403_csrf.html")
+
+
+def _forbidden(request, template_name):
+    in_admin = request.path.startswith(f"/{settings.ADMIN_PATH}")
+    context = admin.site.each_context(request) if in_admin else {}
+    if in_admin:
+        template_name = f"admin/{template_name}"
+    body = loader.render_to_string(template_name, context, request=request)
+    return HttpResponseForbidden(body)
