@@ -98,8 +98,27 @@ class EditingAdminMixin:
         request.restoring_version = record.history_date
         # One transaction, as Django runs the change form: the version check locks the row
         # until the restore is saved (see ConcurrentEditForm).
+        extra_context = {**(extra_context or {}), "keeps_current_files": bool(self._file_fields())}
         with transaction.atomic(using=router.db_for_write(self.model)):
             return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_fieldsets(self, request, obj=None):
+        """A restore's form leaves out files: the current logo stays (see keep_live_values).
+
+        An old version's file was deleted when it was replaced, and a file chosen on the
+        restore form would be dropped, so the form offers neither.
+        """
+        fieldsets = super().get_fieldsets(request, obj)
+        if not getattr(request, "restoring_version", None):
+            return fieldsets
+        files = self._file_fields()
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in files]})
+            for name, options in fieldsets
+        ]
+
+    def _file_fields(self):
+        return {f.name for f in self.model._meta.fields if isinstance(f, models.FileField)}
 
     def set_history_delta_changes(self, request, historical_records, **kwargs):
         """What each version changed, shown as in the conflict message.

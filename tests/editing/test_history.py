@@ -166,3 +166,14 @@ def test_a_changed_logo_is_named_by_its_file_name(editor_client, njr, settings, 
     assert "Logo: geen bestand → first.png" in text
     assert "Logo: first.png → second.png" in text
     assert "logos/" not in text
+
+
+def test_the_restore_form_offers_no_logo_upload_and_says_the_logo_stays(editor_client, njr):
+    version = njr.history.first()
+    url = reverse(
+        "admin:organizations_memberorganization_simple_history", args=[njr.pk, version.history_id]
+    )
+    response = editor_client.get(url)
+    assert "logo" not in response.context["adminform"].form.fields
+    assert not elements(response, "input", type="file")
+    assert "Het huidige logo blijft zoals het is" in visible_text(response)
