@@ -61,6 +61,7 @@ UNCHANGED, EMPTY_TARGET, FUZZY = "unchanged", "empty-target", "fuzzy"
 SOURCE_CHANGED, TRANSLATION_CHANGED = "source-changed", "translation-changed"
 UNKNOWN_MODEL, UNKNOWN_OBJECT, UNKNOWN_FIELD = "unknown-model", "unknown-object", "unknown-field"
 NO_FINGERPRINTS, INVALID_TEXT = "no-fingerprints", "invalid-text"
+NO_SOURCE_TEXT = "no-source-text"
 REASON_LABELS = {
     NEW_TRANSLATION: gettext_lazy("new translation"),
     UNCHANGED: gettext_lazy("same as the current translation"),
@@ -73,6 +74,7 @@ REASON_LABELS = {
     UNKNOWN_FIELD: gettext_lazy("unknown field"),
     NO_FINGERPRINTS: gettext_lazy("the export fingerprints are missing from this unit"),
     INVALID_TEXT: gettext_lazy("the text is not valid for this field"),
+    NO_SOURCE_TEXT: gettext_lazy("the field has no source text to translate from"),
 }
 
 XLIFF_ORIGINAL = "kinderrechtencollectief"
@@ -687,6 +689,8 @@ def _verdict(unit, obj, field_name, language, current_target, current_source):
         return SKIPPED, FUZZY, ""
     if unit.target == current_target:
         return SKIPPED, UNCHANGED, ""
+    if not current_source:  # as the translator view: no translation without an original
+        return REFUSED, NO_SOURCE_TEXT, ""
     if not (unit.source_fingerprint and unit.target_fingerprint):
         return REFUSED, NO_FINGERPRINTS, ""
     if unit.source_fingerprint != status.fingerprint(current_source):

@@ -108,17 +108,20 @@ def _translation_form(obj, language, field_names, data=None):
             else forms.TextInput
         )
         text = status.text(obj, name, language)
+        source = status.text(obj, name, status.source_language())
         fields[name] = forms.CharField(
             label=f"{model_field.verbose_name} [{language}]",
             required=False,
             max_length=model_field.max_length,
             widget=widget,
             initial=text,
+            # Nothing to translate from: a text here would have no original (and a posted one
+            # is ignored). Editors write the source first, in the change form.
+            disabled=not source,
         )
         fields[name + SEEN_SUFFIX] = forms.CharField(
             required=False, widget=forms.HiddenInput, initial=status.fingerprint(text)
         )
-        source = status.text(obj, name, status.source_language())
         fields[name + SOURCE_SUFFIX] = forms.CharField(
             required=False, widget=forms.HiddenInput, initial=status.fingerprint(source)
         )

@@ -301,6 +301,25 @@ def test_a_unit_the_toolkit_marks_fuzzy_is_skipped(njr):
     assert outcome_for(report, description_id(njr)).reason == exchange.FUZZY
 
 
+def test_a_unit_for_a_field_without_source_text_is_refused(seeded):
+    terre = MemberOrganization.objects.get(slug="terre-des-hommes")
+    name = next(
+        u for u in exchange.export_units("en") if u.unit_id == exchange.unit_id(terre, "name")
+    )
+    crafted = dataclasses.replace(
+        name,
+        unit_id=description_id(terre),
+        source="",
+        target="Invented.",
+        source_fingerprint=status.fingerprint(""),
+        target_fingerprint=status.fingerprint(""),
+    )
+    report = exchange.import_file(exchange.serialize([crafted], "en", exchange.XLIFF))
+    assert outcome_for(report, description_id(terre)).reason == exchange.NO_SOURCE_TEXT
+    terre.refresh_from_db()
+    assert not terre.description_en
+
+
 def test_a_text_too_long_for_its_field_is_refused(njr):
     name_id = exchange.unit_id(njr, "name")
     content = with_target(exported(exchange.XLIFF), name_id, "N" * 201)

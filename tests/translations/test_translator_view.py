@@ -225,3 +225,18 @@ def test_confirming_checks_the_source_text_the_page_showed(admin_client, outdate
     assert "De brontekst is opnieuw gewijzigd" in visible_text(response)
     outdated_njr.refresh_from_db()
     assert status.status_for(outdated_njr)[("description", "en")].state == status.OUTDATED
+
+
+def test_a_field_without_source_text_cannot_be_filled_in(translator_client, seeded):
+    terre = MemberOrganization.objects.get(slug="terre-des-hommes")
+    page = translator_client.get(translate_url(terre), {"all": "1"})
+    assert page.context["form"]["description"].field.disabled
+
+    form = page.context["form"]
+    opened = {name: form[name].value() for name in form.fields}
+    response = translator_client.post(
+        translate_url(terre) + "?all=1", {**opened, "description": "Invented.", "save": "Save"}
+    )
+    assert response.status_code == 302
+    terre.refresh_from_db()
+    assert not terre.description_en
