@@ -60,6 +60,20 @@ class OrganizationAdmin(
         models.ImageField: {"form_class": LogoFormField},
     }
 
+    def get_list_display(self, request):
+        """Without the right to change, no drag handles or ↑/↓ buttons that would do nothing."""
+        columns = super().get_list_display(request)
+        if self.has_change_permission(request):
+            return columns
+        return [column for column in columns if column not in ("_reorder_", "move_buttons")]
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_reorder": self.has_change_permission(request),
+        }
+        return super().changelist_view(request, extra_context)
+
     @admin.display(description=_("former addresses"))
     def former_addresses(self, obj):
         slugs = sorted(former.slug for former in obj.former_slugs.all()) if obj.pk else []

@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -173,3 +174,17 @@ def test_translator_cannot_publish_through_the_list_editable_columns(translator_
     assert response.status_code == 403
     njr.refresh_from_db()
     assert (njr.is_published, njr.position) == (False, 30)
+
+
+def test_translators_see_no_reorder_controls_editors_do(translator_client, editor, njr):
+    as_translator = translator_client.get(reverse(CHANGELIST))
+    assert as_translator.status_code == 200
+    assert not elements(as_translator, "button", name="move")
+    assert "Sleep een rij" not in visible_text(as_translator)
+    assert "_reorder_" not in as_translator.context["cl"].list_display
+
+    editor_client = Client()
+    editor_client.force_login(editor)
+    as_editor = editor_client.get(reverse(CHANGELIST))
+    assert elements(as_editor, "button", name="move")
+    assert "Sleep een rij" in visible_text(as_editor)
