@@ -40,6 +40,11 @@ class EditingAdminMixin:
             *super().get_urls(),
         ]
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.editor = request.user  # a class made for this request by modelform_factory
+        return form
+
     def get_object(self, request, object_id, from_field=None):
         """On a GET the form opens on the draft, if there is one, so editing continues there."""
         obj = super().get_object(request, object_id, from_field)
@@ -81,7 +86,7 @@ class EditingAdminMixin:
         if SAVE_DRAFT in request.POST:
             messages.success(
                 request,
-                _("The draft was saved. Visitors still see the published version."),
+                _("The draft was saved. Visitors do not see its changes."),
             )
             return redirect(request.path)
         return super().response_change(request, obj)

@@ -21,6 +21,9 @@ class ConcurrentEditForm(forms.ModelForm):
     """
 
     edit_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Who is saving (set by EditingAdminMixin.get_form), so a conflict with their own save in
+    # another window is not blamed on someone else.
+    editor = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,12 +138,20 @@ class ConcurrentEditForm(forms.ModelForm):
         _write(data, self.add_prefix(name), field.widget, field.prepare_value(value))
 
     def _conflict_message(self, changes, users, kept):
-        intro = _(
-            "Someone else (%(users)s) saved this after you opened it, and your changes have not "
-            "been saved yet. Their changes to fields you had not touched are now in the form "
-            "below; where you both changed a field, the form keeps your version. Check the form, "
-            "then save again."
-        ) % {"users": ", ".join(users) or _("unknown")}
+        if self.editor is not None and users == [str(self.editor)]:
+            intro = _(
+                "You saved this yourself after this form was opened (in another window, or in "
+                "the list), and this form did not show that save yet. Its changes to fields you "
+                "had not touched here are now in the form below; where you changed a field here "
+                "too, the form keeps this version. Check the form, then save again."
+            )
+        else:
+            intro = _(
+                "Someone else (%(users)s) saved this after you opened it, and your changes have "
+                "not been saved yet. Their changes to fields you had not touched are now in the "
+                "form below; where you both changed a field, the form keeps your version. Check "
+                "the form, then save again."
+            ) % {"users": ", ".join(users) or _("unknown")}
         if not changes:
             return intro
         items = format_html_join(

@@ -264,3 +264,20 @@ def test_a_logo_chosen_in_a_refused_save_is_asked_for_again(
     assert "Dit bestand is niet met de rest opgeslagen" in visible_text(refused)
     njr.refresh_from_db()
     assert not njr.logo
+
+
+def test_a_conflict_with_ones_own_save_elsewhere_is_not_blamed_on_someone_else(editor_client, njr):
+    stale = form_data(editor_client.get(change_url(njr)))
+    other_window = form_data(editor_client.get(change_url(njr)))
+    editor_client.post(
+        change_url(njr), {**other_window, "description_en": "Mine, first.", "_save": "x"}
+    )
+
+    refused = editor_client.post(
+        change_url(njr), {**stale, "description_en": "Mine, second.", "_save": "x"}
+    )
+
+    assert refused.status_code == 200
+    text = visible_text(refused)
+    assert "U hebt dit zelf opgeslagen" in text
+    assert "Iemand anders" not in text
