@@ -76,3 +76,17 @@ def logged_in(browser, site):
     yield open_as
     for context in contexts:
         context.close()
+
+
+@pytest.fixture
+def editor_page(logged_in, django_user_model):
+    """A browser page signed in as a member of the Editors group."""
+    from django.contrib.auth.models import Group
+
+    from collective.translations import roles
+
+    editor = django_user_model.objects.create_user(
+        "redacteur", password=STAFF_PASSWORD, is_staff=True
+    )
+    editor.groups.add(Group.objects.get(name=roles.EDITORS))
+    return logged_in(editor)

@@ -1,20 +1,9 @@
 import pytest
 from playwright.sync_api import expect
 
-from collective.translations import roles
 from organizations.models import MemberOrganization
-from tests.browser.conftest import STAFF_PASSWORD as PASSWORD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def editor_page(logged_in, django_user_model):
-    from django.contrib.auth.models import Group
-
-    editor = django_user_model.objects.create_user("redacteur", password=PASSWORD, is_staff=True)
-    editor.groups.add(Group.objects.get(name=roles.EDITORS))
-    return logged_in(editor)
 
 
 def wait_until(condition, page, attempts=50):

@@ -1,0 +1,31 @@
+"""The admin at common laptop widths: nothing the editor needs is covered or pushed out of view."""
+
+import pytest
+
+from organizations.models import MemberOrganization
+
+pytestmark = pytest.mark.browser
+
+
+def box(page, selector):
+    return page.locator(selector).first.bounding_box()
+
+
+@pytest.mark.parametrize("width", [1024, 1280])
+def test_the_change_forms_buttons_do_not_cover_the_objects_name(editor_page, site, width):
+    page = editor_page
+    page.set_viewport_size({"width": width, "height": 900})
+    member = MemberOrganization.objects.get(slug="kinderpostzegels")
+    page.goto(f"{site}/admin/organizations/memberorganization/{member.pk}/change/")
+    name, tools = box(page, "#content h2"), box(page, ".object-tools")
+    assert tools["y"] >= name["y"] + name["height"], "the buttons start below the name"
+
+
+def test_the_move_buttons_are_in_view_at_1280_pixels(editor_page, site):
+    page = editor_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{site}/admin/organizations/memberorganization/")
+    results = box(page, "#changelist .results")
+    for direction in ("up", "down"):
+        button = box(page, f"button.move-button[value$=':{direction}']")
+        assert button["x"] + button["width"] <= results["x"] + results["width"], direction
