@@ -30,6 +30,9 @@ ALLOWED_FORMATS = {"PNG", "JPEG", "WEBP"}
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 MIN_SIDE = 200
+# Shown with its longest side at most 128 CSS pixels, a logo longer than this many times its
+# width would be a thin line (a 20000×200 banner: 128×1 pixels).
+MAX_ASPECT = 8
 
 # The extensions a stored original may have per format; the first is used when the upload's
 # own extension does not match its content.
@@ -133,6 +136,15 @@ def _check_header(image):
             _("The logo is %(width)s×%(height)s pixels; each side needs at least %(min)s."),
             code="too_small",
             params={"width": width, "height": height, "min": MIN_SIDE},
+        )
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise ValidationError(
+            _(
+                "The logo is %(width)s×%(height)s pixels, too long and thin to be seen on the "
+                "page; crop it to at most %(max)s times as long as it is wide."
+            ),
+            code="too_thin",
+            params={"width": width, "height": height, "max": MAX_ASPECT},
         )
 
 

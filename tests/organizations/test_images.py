@@ -125,10 +125,26 @@ BAD_UPLOADS = {
         "too_small",
         "The logo is 400×150 pixels; each side needs at least 200.",
     ),
+    "a thin banner": (
+        lambda: image_upload(size=(1800, 200)),
+        "too_thin",
+        "The logo is 1800×200 pixels, too long and thin to be seen on the page; crop it to at "
+        "most 8 times as long as it is wide.",
+    ),
+    "a thin column": (
+        lambda: image_upload(size=(200, 1700)),
+        "too_thin",
+        "The logo is 200×1700 pixels, too long and thin to be seen on the page; crop it to at "
+        "most 8 times as long as it is wide.",
+    ),
 }
 
 
 # The rules ------------------------------------------------------------------------------------
+
+
+def test_a_wide_wordmark_is_accepted():
+    validate_logo(image_upload(size=(1600, 200)))
 
 
 @pytest.mark.parametrize("image_format", ["PNG", "JPEG", "WEBP"])
