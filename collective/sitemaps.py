@@ -34,7 +34,7 @@ class OrganizationSitemap(LocalizedSitemap):
         self.model = model
 
     def items(self):
-        return self.model.objects.published()
+        return self.model.objects.public()
 
 
 SITEMAPS = {

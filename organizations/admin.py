@@ -184,9 +184,23 @@ class MemberOrganizationAdmin(OrganizationAdmin):
     def membership(self, obj):
         if obj.is_former:
             return _("former member (left %(date)s)") % {"date": date_format(obj.left)}
+        if obj.joins_later():
+            return _("from %(date)s (not shown before)") % {"date": date_format(obj.joined)}
         if obj.joined:
             return _("since %(date)s") % {"date": date_format(obj.joined)}
         return "-"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.is_published and obj.joins_later() and SAVE_DRAFT not in request.POST:
+            messages.info(
+                request,
+                _(
+                    "%(name)s joins on %(date)s: visitors see it on “Who are we” and on its own "
+                    "page from that day."
+                )
+                % {"name": obj, "date": date_format(obj.joined)},
+            )
 
 
 @admin.register(AdvisoryBody)

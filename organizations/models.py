@@ -17,8 +17,16 @@ class OrganizationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(is_published=True)
 
+    def public(self, today=None):
+        """What visitors may open: published, and for members, joined by `today`."""
+        return self.published()
+
 
 class MemberQuerySet(OrganizationQuerySet):
+    def public(self, today=None):
+        # A joining date ahead is a scheduled announcement: no page before that day.
+        return self.published().exclude(joined__gt=today or timezone.localdate())
+
     def current(self, today=None):
         """Published members that have joined (or have no joining date) and not yet left."""
         today = today or timezone.localdate()
@@ -96,6 +104,10 @@ class Organization(models.Model):
             urls[key] = reverse(self.url_name, kwargs={"slug": self.slug})
         return urls[key]
 
+    def is_public(self, today=None):
+        """Whether visitors can open this organization's page (see the queryset's public())."""
+        return self.is_published
+
     def clean(self):
         super().clean()
         # Web addresses in lower case only, as slugs are made from names: "NJR" and "njr"
@@ -143,6 +155,13 @@ class MemberOrganization(Organization):
         super().clean()
         if self.joined and self.left and self.left < self.joined:
             raise ValidationError({"left": _("A member cannot leave before it joined.")})
+
+    def is_public(self, today=None):
+        return self.is_published and not self.joins_later(today)
+
+    def joins_later(self, today=None):
+        """Whether the joining date lies ahead: the member is shown from that day."""
+        return self.joined is not None and self.joined > (today or timezone.localdate())
 
     @property
     def is_former(self):
@@ -209,4 +228,4 @@ class FormerSlug(models.Model):
         ).first()
         if former is None:
             return None
-        return model.objects.published().filter(pk=former.object_id).first()
+        return model.objects.public().filter(pk=former.object_id).first()

@@ -24,7 +24,7 @@ class OrganizationDetailView(DetailView):
     template_name = "organizations/organization_detail.html"
 
     def get_queryset(self):
-        return self.model.objects.published()
+        return self.model.objects.public()
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**organization_context(self.request, self.object), **kwargs)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +20,7 @@ def preview_url(obj, language):
 
 def public_url(obj, language):
     """The object's public address in a language, or None while visitors cannot see it."""
-    if not getattr(obj, "is_published", True):
+    if not _is_public(obj):
         return None
     with translation.override(language):
         return obj.get_absolute_url()
@@ -52,7 +53,17 @@ def _preview_note(obj, draft):
         return _("Preview of a draft: visitors do not see these changes yet.")
     if not getattr(obj, "is_published", True):
         return _("Preview: this page is not published, so visitors cannot see it.")
+    if not _is_public(obj):
+        return _("Preview: visitors see this page from %(date)s, the day it joins.") % {
+            "date": date_format(obj.joined)
+        }
     return _("Preview: this is the published version.")
+
+
+def _is_public(obj):
+    """Whether visitors can open the object's page; the collective's page always."""
+    is_public = getattr(obj, "is_public", None)
+    return is_public() if is_public is not None else True
 
 
 def _page(request, obj):

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from collective.editing.attention import member_count_warning, stated_numbers
 from collective.models import Collective
@@ -33,6 +34,58 @@ def test_a_member_that_joins_in_the_future_is_not_current_yet(seeded):
     )
     assert future not in MemberOrganization.objects.current()
     assert future not in MemberOrganization.objects.former()
+
+
+@pytest.fixture
+def unicef_joins_later(seeded):
+    MemberOrganization.objects.filter(slug="unicef-nederland").update(
+        joined=TODAY + datetime.timedelta(days=30)
+    )
+    return MemberOrganization.objects.get(slug="unicef-nederland")
+
+
+def test_a_member_that_joins_later_has_no_public_page_or_sitemap_entry_yet(
+    client, unicef_joins_later
+):
+    assert client.get("/nl/leden/unicef-nederland/").status_code == 404
+    assert "unicef-nederland" not in client.get("/nl/wie-zijn-wij/").content.decode()
+    assert "unicef-nederland" not in client.get("/sitemap.xml").content.decode()
+
+
+def test_a_member_that_joins_later_appears_on_the_day(client, unicef_joins_later):
+    MemberOrganization.objects.filter(pk=unicef_joins_later.pk).update(joined=TODAY)
+    assert client.get("/nl/leden/unicef-nederland/").status_code == 200
+    assert "unicef-nederland" in client.get("/sitemap.xml").content.decode()
+
+
+def test_staff_are_told_when_a_member_will_be_shown(admin_client, unicef_joins_later):
+    from tests.editing.conftest import change_url, form_data
+
+    url = change_url(unicef_joins_later)
+    saved = admin_client.post(url, {**form_data(admin_client.get(url)), "_save": "x"}, follow=True)
+    joined = unicef_joins_later.joined
+    with translation.override("nl"):
+        expected = f"wordt lid op {date_format(joined)}"
+    assert expected in visible_text(saved)
+    listing = admin_client.get(reverse("admin:organizations_memberorganization_changelist"))
+    assert "(eerder niet getoond)" in visible_text(listing)
+    links = admin_client.get(url)
+    assert [label for _url, label in links.context["site_links"]] == [
+        "Voorbeeld (Nederlands)",
+        "Voorbeeld (Engels)",
+    ], "no link to a page visitors cannot open yet"
+
+
+def test_the_preview_of_a_member_that_joins_later_says_from_when(admin_client, unicef_joins_later):
+    preview = admin_client.get(
+        reverse(
+            "editing:preview",
+            args=["organizations", "memberorganization", unicef_joins_later.pk, "nl"],
+        )
+    )
+    text = visible_text(preview)
+    assert "bezoekers zien deze pagina vanaf" in text
+    assert "(lid vanaf " in text
 
 
 def test_who_are_we_lists_former_members_separately_with_their_period(client, unicef_left):
