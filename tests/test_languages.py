@@ -132,3 +132,30 @@ def test_the_admin_index_speaks_dutch_to_screen_readers_too(admin_client, seeded
     for english in ["Model name", "Add link", "Access attempts", "Access logs"]:
         assert english not in text
     assert "Aanmeldpogingen" in text
+
+
+def test_the_admins_javascript_strings_are_dutch_too(admin_client, seeded):
+    """The permission chooser's instructions, which Django's own Dutch catalog lacks."""
+    from django.urls import reverse
+
+    catalog = admin_client.get(reverse("admin:jsi18n"), headers={"accept-language": "nl"})
+    text = catalog.content.decode()
+    assert "Kies %s door ze te selecteren" in text
+    assert "Alle %s verwijderen" in text
+
+
+def test_admin_messages_need_no_article_before_the_model_name(admin_client, seeded):
+    """Django's Dutch says "De collectief"; the collective is a het-word."""
+    from django.urls import reverse
+
+    from collective.models import Collective
+    from tests.editing.conftest import form_data
+
+    url = reverse("admin:collective_collective_change", args=[Collective.load().pk])
+    data = form_data(admin_client.get(url))
+    saved = admin_client.post(url, {**data, "_save": "x"}, follow=True)
+    text = visible_text(saved)
+    assert (
+        "Kinderrechtencollectief \N{RIGHT SINGLE QUOTATION MARK} (collectief) is gewijzigd." in text
+    )
+    assert "De collectief" not in text
