@@ -222,6 +222,8 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
                 self.get_context_data(form=self._form_after_conflict(form, conflicts))
             )
         self._save(changes)
+        if not changes and not confirmed:
+            messages.info(request, _("No fields changed."))  # Django's words, and translation
         if confirmed:
             self._confirm(confirmed, form.cleaned_data.get(confirmed + SOURCE_SUFFIX))
         elif request.POST.get("save") == "next":

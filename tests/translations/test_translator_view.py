@@ -240,3 +240,9 @@ def test_a_field_without_source_text_cannot_be_filled_in(translator_client, seed
     assert response.status_code == 302
     terre.refresh_from_db()
     assert not terre.description_en
+
+
+def test_saving_without_a_change_says_so(admin_client, njr):
+    opened = opened_form(admin_client, njr)
+    response = admin_client.post(translate_url(njr), {**opened, "save": "Save"}, follow=True)
+    assert "Geen velden gewijzigd." in visible_text(response)
