@@ -35,10 +35,11 @@ NUMBER_WORDS = {
 }
 # A count of members: a small number, in digits or words, at most two words before a word
 # for organizations or members ("5 kinderrechtenorganisaties", "six children's rights
-# organizations", "zeven leden"). Other numbers in the text (a year, "25 jaar") are not counts.
+# organizations", "zeven leden"). Other numbers in the text (a year, "25 jaar", "25 jaar
+# lidmaatschap") are not counts.
 STATED_COUNT = re.compile(
     rf"(?<![\w.,])(\d{{1,3}}|{'|'.join(NUMBER_WORDS)})(?![\w.,])"
-    r"(?:\s+[\w'\u2019-]+){0,2}?\s+[\w'\u2019-]*(?:organisati|organizati|leden\b|members?\b|lid)",
+    r"(?:\s+[\w'\u2019-]+){0,2}?\s+[\w'\u2019-]*(?:organisati|organizati|leden\b|members?\b|lid\b)",
     re.IGNORECASE,
 )
 
