@@ -60,6 +60,13 @@ class OrganizationAdmin(
         models.ImageField: {"form_class": LogoFormField},
     }
 
+    def get_changeform_initial_data(self, request):
+        """A new organization starts unpublished: it is previewed and translated first.
+
+        Ticking "published" is the explicit step that shows it to visitors.
+        """
+        return {"is_published": False, **super().get_changeform_initial_data(request)}
+
     def get_list_display(self, request):
         """Without the right to change, no drag handles or ↑/↓ buttons that would do nothing."""
         columns = super().get_list_display(request)

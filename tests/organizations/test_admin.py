@@ -50,6 +50,14 @@ def test_admin_adds_a_member_with_only_the_dutch_text(admin_client, seeded):
     assert not augeo.description_en
 
 
+@pytest.mark.parametrize("model", ["memberorganization", "advisorybody"])
+def test_a_new_organization_starts_unpublished(admin_client, seeded, model):
+    url = reverse(f"admin:organizations_{model}_add")
+    assert admin_client.get(url).context["adminform"].form["is_published"].value() is False
+    asked = admin_client.get(url, {"is_published": "1"}).context["adminform"].form
+    assert asked["is_published"].value(), "a link may still ask for it, as Django allows"
+
+
 def test_admin_requires_the_dutch_name(admin_client, seeded):
     url = reverse("admin:organizations_memberorganization_add")
     response = admin_client.post(url, member_form(name_nl=""))
