@@ -1,6 +1,7 @@
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -73,7 +74,18 @@ class Organization(models.Model):
     )
     logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    website = models.URLField(_("website"), blank=True)
+    website = models.URLField(
+        _("website"),
+        blank=True,
+        # A link visitors follow in their browser: not ftp:// or other schemes Django allows.
+        validators=[
+            URLValidator(
+                schemes=["http", "https"],
+                message=_("Enter a web address that starts with http:// or https://."),
+                code="not_a_web_address",  # not "invalid": the form would put its own words
+            )
+        ],
+    )
     position = models.PositiveIntegerField(
         _("position"), default=0, help_text=_("Lower numbers are listed first.")
     )

@@ -58,6 +58,21 @@ def test_a_new_organization_starts_unpublished(admin_client, seeded, model):
     assert asked["is_published"].value(), "a link may still ask for it, as Django allows"
 
 
+@pytest.mark.parametrize("website", ["ftp://ftp.augeo.nl/", "ftps://augeo.nl/"])
+def test_a_website_must_be_a_web_address(admin_client, seeded, website):
+    url = reverse("admin:organizations_memberorganization_add")
+    response = admin_client.post(url, member_form(website=website))
+    assert response.status_code == 200
+    assert "begint met http:// of https://" in visible_text(response)
+    assert not MemberOrganization.objects.filter(slug="augeo").exists()
+
+
+def test_a_website_typed_without_scheme_is_https(admin_client, seeded):
+    url = reverse("admin:organizations_memberorganization_add")
+    assert admin_client.post(url, member_form(website="augeo.nl")).status_code == 302
+    assert MemberOrganization.objects.get(slug="augeo").website == "https://augeo.nl"
+
+
 def test_admin_requires_the_dutch_name(admin_client, seeded):
     url = reverse("admin:organizations_memberorganization_add")
     response = admin_client.post(url, member_form(name_nl=""))
