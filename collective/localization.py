@@ -94,6 +94,18 @@ def language_alternates(request):
     ]
 
 
+def home_alternates(request):
+    """ "Who are we" in every language, as absolute URLs: where a page that is not found links."""
+    active = get_language()
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            url = request.build_absolute_uri(reverse("collective:who-are-we"))
+        name = get_language_info(code)["name_local"]
+        alternates.append(Alternate(code=code, name=name, url=url, is_active=code == active))
+    return alternates
+
+
 def language_neutral_path(path):
     """The page's address without its language prefix: it sends visitors to their language.
 

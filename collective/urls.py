@@ -43,6 +43,7 @@ urlpatterns += i18n_patterns(
 )
 
 handler403 = "collective.views.permission_denied"
+handler404 = "collective.views.page_not_found"
 handler500 = "collective.views.server_error"
 
 if settings.DEBUG:

@@ -5,6 +5,7 @@ from django.http import (
     HttpResponse,
     HttpResponseForbidden,
     HttpResponseNotAllowed,
+    HttpResponseNotFound,
     HttpResponseServerError,
 )
 from django.shortcuts import redirect
@@ -20,6 +21,7 @@ from django.views.generic import TemplateView
 from organizations.models import AdvisoryBody, MemberOrganization
 
 from . import seo
+from .localization import home_alternates
 from .models import Collective
 
 
@@ -94,6 +96,17 @@ def robots_txt(request):
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says; send them to the real icon."""
     return redirect(static("favicon.svg"), permanent=True)
+
+
+def page_not_found(request, exception=None):
+    """404: the language links lead to "Who are we" in each language.
+
+    The same address in another language is most likely no page either.
+    """
+    body = loader.render_to_string(
+        "404.html", {"alternates": home_alternates(request)}, request=request
+    )
+    return HttpResponseNotFound(body)
 
 
 def server_error(request):

@@ -101,7 +101,7 @@ def test_x_default_address_sends_visitors_to_their_language(
     assert "Accept-Language" in response["Vary"]
 
 
-@pytest.mark.parametrize("path", ["/leden/", "/nergens/", "/admin-not/", "/nl/nl/leden/njr/"])
+@pytest.mark.parametrize("path", ["/ledenlijst/", "/nergens/", "/admin-not/", "/nl/nl/leden/njr/"])
 def test_unknown_unprefixed_addresses_are_404(client, seeded, path):
     assert client.get(path).status_code == 404
 
@@ -159,3 +159,29 @@ def test_admin_messages_need_no_article_before_the_model_name(admin_client, seed
         "Kinderrechtencollectief \N{RIGHT SINGLE QUOTATION MARK} (collectief) is gewijzigd." in text
     )
     assert "De collectief" not in text
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/nl/leden/", "/nl/wie-zijn-wij/#members-heading"),
+        ("/en/members/", "/en/who-are-we/#members-heading"),
+        ("/nl/adviseur/", "/nl/wie-zijn-wij/#advisors-heading"),
+        ("/en/advisor/", "/en/who-are-we/#advisors-heading"),
+    ],
+)
+def test_an_address_shortened_to_the_list_leads_to_its_section(client, seeded, path, location):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"] == location
+
+
+def test_a_missing_pages_language_links_lead_to_who_are_we(client, seeded):
+    response = client.get("/en/members/nobody/")
+    assert response.status_code == 404
+    switcher = {a["hreflang"]: a["href"] for a in elements(response, "a") if a.get("hreflang")}
+    assert switcher == {
+        "nl": "http://testserver/nl/wie-zijn-wij/",
+        "en": "http://testserver/en/who-are-we/",
+    }
+    assert "Page not found" in visible_text(response)
