@@ -65,9 +65,29 @@ class EditingAdminMixin:
                 )
             }
             keep_live_values(obj, form)
+        if self._is_list_edit(request):
+            obj = self._current_row_with(obj, form)
         super().save_model(request, obj, form, change)
         if self._publishes_the_draft(request):
             drafts.discard(obj)
+
+    def _is_list_edit(self, request):
+        match = request.resolver_match
+        return match is not None and match.url_name == f"{self._url_prefix()}_changelist"
+
+    @staticmethod
+    def _current_row_with(obj, form):
+        """The row as committed now, locked until the list is saved, with this row's changes.
+
+        Django reads the list's rows before its transaction begins. Saving that copy would
+        write every column back as it was then, over a save committed in between; the row is
+        therefore read again, and only what the list changed is set on it.
+        """
+        current = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+        for name in form.changed_data:
+            attname = obj._meta.get_field(name).attname
+            setattr(current, attname, getattr(obj, attname))
+        return current
 
     def _publishes_the_draft(self, request):
         """A save of the change form, which opens on the draft, publishes it.

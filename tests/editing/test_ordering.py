@@ -147,3 +147,24 @@ def test_each_published_checkbox_in_the_list_names_its_organization(editor_clien
     labels = [box.get("aria-label") for box in elements(response, "input", type="checkbox")]
     assert "NJR gepubliceerd" in labels
     assert "Terre des Hommes gepubliceerd" in labels
+
+
+def test_a_list_edit_keeps_what_was_saved_while_it_ran(editor_client, seeded, monkeypatch):
+    """Django reads the list's rows before saving them; a save in between must not be undone."""
+    from organizations.admin import MemberOrganizationAdmin
+
+    njr = MemberOrganization.objects.get(slug="njr")
+    data = list_form_data(editor_client.get(reverse(CHANGELIST)))
+    published_box(data, njr, checked=False)
+    read_rows = MemberOrganizationAdmin.save_form
+
+    def save_form_after_a_change_form_save(self, request, form, change):
+        MemberOrganization.objects.filter(pk=njr.pk).update(description_en="New text.")
+        return read_rows(self, request, form, change)
+
+    monkeypatch.setattr(MemberOrganizationAdmin, "save_form", save_form_after_a_change_form_save)
+    assert editor_client.post(reverse(CHANGELIST), data).status_code == 302
+
+    njr.refresh_from_db()
+    assert (njr.is_published, njr.description_en) == (False, "New text.")
+    assert njr.history.first().description_en == "New text.", "history records the row as saved"
