@@ -152,6 +152,10 @@ ATTEMPTS = 3
 class _FilesMoved(Exception):
     """A file changed between the database dump and its copy: the two would not match."""
 
+    def __init__(self, message, missing=None):
+        super().__init__(message)
+        self.missing = missing
+
 
 def _stage(staging):
     """Dump the database and copy the media into staging; return the manifest describing it.
@@ -159,12 +163,15 @@ def _stage(staging):
     The media storage cannot be read inside the database's transaction: a logo replaced
     meanwhile would leave a dump that names a file the archive lacks. Each file the dump
     names is therefore checked to be in the copy, and the whole backup is made again if not.
+    Files missing twice in a row were missing before the backup began (a folder restored
+    without them, say): they are listed in the manifest instead of failing every backup.
     """
+    missing_before = None
     for _attempt in range(ATTEMPTS):
         try:
-            return _stage_once(staging)
+            return _stage_once(staging, missing_before)
         except _FilesMoved as error:
-            moved = error
+            moved, missing_before = error, error.missing
             shutil.rmtree(staging)
             staging.mkdir()
     raise BackupError(
@@ -173,7 +180,7 @@ def _stage(staging):
     )
 
 
-def _stage_once(staging):
+def _stage_once(staging, missing_before=None):
     models = backed_up_models()
     created_at = datetime.datetime.now(datetime.UTC)
     with _snapshot():
@@ -189,13 +196,14 @@ def _stage_once(staging):
         except FileNotFoundError:
             raise _FilesMoved(f"{name} was deleted") from None
     missing = sorted(named - set(names))
-    if missing:
-        raise _FilesMoved(f"{', '.join(missing)} missing")
+    if missing and missing != missing_before:
+        raise _FilesMoved(f"{', '.join(missing)} missing", missing)
     files = [GROUPS_FIXTURE, DATA_FIXTURE, *(f"{MEDIA}/{name}" for name in names)]
     manifest["files"] = {name: _sha256(staging / name) for name in files}
     manifest["media"] = {
         "files": len(names),
         "bytes": sum((staging / MEDIA / name).stat().st_size for name in names),
+        "missing": missing,
     }
     return manifest
 

@@ -526,3 +526,18 @@ def test_a_backup_that_keeps_losing_files_stops_with_a_message(
     with pytest.raises(CommandError, match="Files changed while they were copied"):
         make_backup(tmp_path)
     assert list((tmp_path / "backups").iterdir()) == []
+
+
+def test_a_file_missing_before_the_backup_is_named_and_does_not_stop_it(
+    njr_with_everything, media, tmp_path
+):
+    MemberOrganization.objects.filter(pk=njr_with_everything.pk).update(logo="logos/gone.png")
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    out, err = io.StringIO(), io.StringIO()
+    call_command("backup", "-o", str(folder / "site.tar.gz"), stdout=out, stderr=err)
+
+    assert "Wrote" in out.getvalue()
+    assert "logos/gone.png" in err.getvalue()
+    manifest = json.loads(read_members(folder / "site.tar.gz")["manifest.json"])
+    assert manifest["media"]["missing"] == ["logos/gone.png"]

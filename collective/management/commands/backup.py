@@ -34,6 +34,14 @@ class Command(BaseCommand):
                 self.stdout.write(f"{label}: {count}")
         rows = sum(manifest["counts"].values())
         media = manifest["media"]
+        if media["missing"]:
+            self.stderr.write(
+                self.style.WARNING(
+                    "The database names files that are not in the media storage, so the "
+                    f"backup lacks them too: {', '.join(media['missing'])}. Upload them again "
+                    "in the admin."
+                )
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Wrote {path} ({path.stat().st_size:,} bytes): {rows} rows, "
