@@ -106,14 +106,20 @@ def _is_svg(file):
     return text.startswith((b"<?xml", b"<!doctype", b"<!--")) and b"<svg" in text
 
 
-def _decode(file):
-    """Open the image, check its header against the rules, then decode its pixels."""
+def _decode(file, upload=True):
+    """Open the image, check its header against the rules, then decode its pixels.
+
+    A stored logo (`upload=False`) was accepted under the rules of its day: only what keeps
+    decoding safe applies to it, not the rules on shape and size made since.
+    """
     file.seek(0)
     try:
         image = Image.open(file)
         if image.format == "MPO":  # a camera's JPEG with extra pictures; the first is the photo
             image.format = "JPEG"
-        _check_header(image)
+        _check_safe_to_decode(image)
+        if upload:
+            _check_shape(image)
         image.load()
         return image
     except Image.DecompressionBombError as error:
@@ -124,13 +130,18 @@ def _decode(file):
         file.seek(0)
 
 
-def _check_header(image):
-    """Format, pixel count and sides, all known from the header before decoding."""
+def _check_safe_to_decode(image):
+    """Format and pixel count, known from the header before decoding."""
     if image.format not in ALLOWED_FORMATS:
         raise ValidationError(_("Upload the logo as PNG, JPEG or WebP."), code="invalid_format")
     width, height = image.size
     if width * height > MAX_PIXELS:
         raise ValidationError(TOO_MANY_PIXELS, code="too_many_pixels")
+
+
+def _check_shape(image):
+    """An upload's sides: big enough to be sharp, not too thin to be seen."""
+    width, height = image.size
     if min(width, height) < MIN_SIDE:
         raise ValidationError(
             _("The logo is %(width)s×%(height)s pixels; each side needs at least %(min)s."),
@@ -313,7 +324,7 @@ def rebuild_renditions(organization):
     """
     name = organization.logo.name
     with default_storage.open(name, "rb") as stored:
-        upright = normalized(_decode(stored))
+        upright = normalized(_decode(stored, upload=False))
     store_renditions(name, build_renditions(upright))
     if upright.size != (organization.logo_width, organization.logo_height):
         organization.logo_width, organization.logo_height = upright.size

@@ -414,6 +414,13 @@ def test_command_corrects_the_size_of_a_sideways_legacy_photo(member, media):
     assert pixel_size(media, images.rendition_name("logos/photo.jpg", "png", 1)) == (85, 128)
 
 
+@pytest.mark.parametrize("size", [(1800, 200), (150, 150)], ids=["thin", "small"])
+def test_command_rebuilds_a_logo_accepted_under_older_rules(member, media, size):
+    legacy_logo(member, media, name="older.png", data=image_bytes(size=size))
+    call_command("regenerate_logo_renditions", stdout=mock.Mock(), stderr=mock.Mock())
+    assert stored_files(media) == logo_files("logos/older.png")
+
+
 def test_command_reports_a_missing_original_and_goes_on(member_factory, media):
     missing = member_factory(slug="missing")
     MemberOrganization.objects.filter(pk=missing.pk).update(
