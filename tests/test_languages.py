@@ -127,6 +127,14 @@ def test_library_strings_have_a_dutch_translation(message):
         assert translation.gettext(message) != message
 
 
+@pytest.mark.parametrize("message", library_strings.DJANGO_ADMIN_WITHOUT_ARTICLE)
+def test_admin_save_messages_use_our_wording_without_an_article(message):
+    with translation.override("nl"):
+        dutch = translation.gettext(message)
+    assert dutch != message
+    assert not dutch.startswith("De ")
+
+
 def test_the_admin_index_speaks_dutch_to_screen_readers_too(admin_client, seeded):
     text = visible_text(admin_client.get("/admin/", headers={"accept-language": "nl"}))
     for english in ["Model name", "Add link", "Access attempts", "Access logs"]:

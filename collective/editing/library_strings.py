@@ -75,3 +75,14 @@ AXES = [
     _("The time when access attempt expires and is no longer valid."),
     _("User Agent"),
 ]
+
+# Django's Dutch save messages put "De" before every model name; the collective is a het-word
+# ("De collectief"). Our catalogue words them without an article.
+DJANGO_ADMIN_WITHOUT_ARTICLE = [
+    _("The {name} “{obj}” was added successfully."),
+    _("The {name} “{obj}” was added successfully. You may add another {name} below."),
+    _("The {name} “{obj}” was changed successfully. You may edit it again below."),
+    _("The {name} “{obj}” was changed successfully. You may add another {name} below."),
+    _("The {name} “{obj}” was changed successfully."),
+    _("The %(name)s “%(obj)s” was deleted successfully."),
+]
