@@ -120,12 +120,13 @@ class Organization(models.Model):
         """Whether visitors can open this organization's page (see the queryset's public())."""
         return self.is_published
 
-    def clean(self):
-        super().clean()
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude)
         # Web addresses in lower case only, as slugs are made from names: "NJR" and "njr"
         # would otherwise be two pages. An older slug with capitals becomes lower case when
-        # the organization is next saved, and its old address redirects.
-        if self.slug:
+        # it is next edited, and its old address redirects. Only where the slug is being
+        # edited: a form without it (the list) does not check it for uniqueness either.
+        if self.slug and "slug" not in (exclude or ()):
             self.slug = self.slug.lower()
 
     @property

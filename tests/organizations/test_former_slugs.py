@@ -1,10 +1,12 @@
 """A changed slug keeps the old address working: it redirects to the page's new address."""
 
 import pytest
+from django.urls import reverse
 
 from collective.translations import status
 from organizations.models import AdvisoryBody, FormerSlug, MemberOrganization
 from tests.editing.conftest import change_url, form_data
+from tests.editing.test_ordering import CHANGELIST, list_form_data, published_box
 from tests.html import visible_text
 
 
@@ -163,3 +165,16 @@ def test_saving_a_translation_from_an_older_copy_keeps_the_old_address(client, n
     assert client.get("/nl/leden/njr/")["Location"] == "/nl/leden/nationale-jeugdraad/"
     assert client.get("/nl/leden/nationale-jeugdraad/").status_code == 200
     assert [former.slug for former in FormerSlug.objects.all()] == ["njr"]
+
+
+def test_a_list_edit_leaves_an_older_slug_with_capitals_alone(editor_client, njr):
+    MemberOrganization.objects.filter(pk=njr.pk).update(slug="NJR")
+    other = MemberOrganization.objects.create(name_nl="Ander NJR", slug="njr")
+    data = list_form_data(editor_client.get(reverse(CHANGELIST)))
+    published_box(data, njr, checked=False)
+
+    assert editor_client.post(reverse(CHANGELIST), data).status_code == 302
+    njr.refresh_from_db()
+    assert (njr.slug, njr.is_published) == ("NJR", False)
+    other.refresh_from_db()
+    assert other.slug == "njr"
