@@ -126,7 +126,7 @@ class OrganizationAdmin(
 
     def save_model(self, request, obj, form, change):
         published = "slug" in form.changed_data and SAVE_DRAFT not in request.POST
-        taken = FormerSlug.target(self.model, obj.slug) if published else None
+        taken = FormerSlug.target(self.model, obj.slug, public=False) if published else None
         super().save_model(request, obj, form, change)
         if taken is not None and taken.pk != obj.pk:
             messages.warning(

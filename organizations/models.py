@@ -234,11 +234,16 @@ class FormerSlug(models.Model):
             )
 
     @classmethod
-    def target(cls, model, slug):
-        """The published organization of `model` that once had `slug`, or None."""
+    def target(cls, model, slug, *, public=True):
+        """The organization of `model` that once had `slug`, or None.
+
+        Only one visitors can open, unless `public` is false: then any published one, such
+        as a member whose joining date lies ahead (its old address is still its own).
+        """
         former = cls.objects.filter(
             content_type=ContentType.objects.get_for_model(model), slug=slug
         ).first()
         if former is None:
             return None
-        return model.objects.public().filter(pk=former.object_id).first()
+        organizations = model.objects.public() if public else model.objects.published()
+        return organizations.filter(pk=former.object_id).first()

@@ -112,6 +112,23 @@ def test_taking_another_pages_former_address_is_allowed_with_a_warning(editor_cl
     assert editor_client.get("/nl/leden/save-the-children/").context["organization"] == njr
 
 
+def test_taking_the_former_address_of_a_member_joining_later_warns_too(editor_client, njr):
+    import datetime
+
+    from django.utils import timezone
+
+    save_the_children = MemberOrganization.objects.get(slug="save-the-children")
+    save_the_children.joined = timezone.localdate() + datetime.timedelta(days=30)
+    rename(save_the_children, "stc-nl")
+    data = form_data(editor_client.get(change_url(njr)))
+
+    saved = editor_client.post(
+        change_url(njr), {**data, "slug": "save-the-children", "_save": "x"}, follow=True
+    )
+
+    assert "leidde eerder naar Save the Children" in visible_text(saved)
+
+
 def test_a_slug_typed_with_capitals_is_stored_in_lower_case(editor_client, njr):
     data = form_data(editor_client.get(change_url(njr)))
     saved = editor_client.post(change_url(njr), {**data, "slug": "Jeugdraad-NL", "_save": "x"})
