@@ -22,6 +22,9 @@ def preview(request, app_label, model_name, pk, language):
     previewable = model_admin is not None and model in translated_models()
     if not previewable or language not in dict(settings.LANGUAGES):
         raise Http404
+    # Before the lookup: without the right to see these objects, a 404 would tell which exist.
+    if not model_admin.has_view_or_change_permission(request):
+        raise PermissionDenied
     obj = get_object_or_404(model._default_manager, pk=pk)
     if not model_admin.has_view_or_change_permission(request, obj):
         raise PermissionDenied

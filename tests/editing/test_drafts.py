@@ -204,3 +204,15 @@ def test_a_draft_keeps_only_what_it_changes(drafted_njr):
         "description_nl": "Concept NL.",
         "description_en": "Draft EN.",
     }
+
+
+@pytest.mark.parametrize("pk", ["existing", 999999])
+def test_staff_without_the_right_to_see_members_cannot_tell_which_exist(
+    client, njr, django_user_model, pk
+):
+    staff = django_user_model.objects.create_user(
+        "zonder-rechten", password="a-long-test-password", is_staff=True
+    )
+    client.force_login(staff)
+    njr_like = MemberOrganization(pk=njr.pk if pk == "existing" else pk)
+    assert client.get(preview_url(njr_like, "nl")).status_code == 403
