@@ -40,7 +40,8 @@ class Change:
 def changes_since(obj, version):
     """Field changes saved after the version whose `updated_at` is `version`, and who made them.
 
-    Returns (changes, users); both empty when history has nothing newer. Changes are None
+    Returns (changes, users); both empty when history has nothing newer. Users are named,
+    then "unknown" for saves that record nobody (a command, the shell). Changes are None
     when history does not reach back to that version, so what changed cannot be told.
     """
     newer = obj.history.filter(updated_at__gt=version).order_by("history_date")
@@ -49,6 +50,9 @@ def changes_since(obj, version):
         return [], []
     base = obj.history.filter(updated_at__lte=version).order_by("-history_date").first()
     users = sorted({str(record.history_user) for record in newer if record.history_user})
+    if any(record.history_user is None for record in newer):
+        # A save outside the admin (an import from the command line): someone, unnamed.
+        users.append(gettext("unknown"))
     if base is None:
         return None, users
     return delta(latest, base), users

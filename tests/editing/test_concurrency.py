@@ -281,3 +281,22 @@ def test_a_conflict_with_ones_own_save_elsewhere_is_not_blamed_on_someone_else(e
     text = visible_text(refused)
     assert "U hebt dit zelf opgeslagen" in text
     assert "Iemand anders" not in text
+
+
+def test_a_save_by_nobody_named_is_not_taken_for_ones_own(editor_client, njr):
+    stale = form_data(editor_client.get(change_url(njr)))
+    other_window = form_data(editor_client.get(change_url(njr)))
+    editor_client.post(
+        change_url(njr), {**other_window, "website": "https://mine.example/", "_save": "x"}
+    )
+    imported = MemberOrganization.objects.get(pk=njr.pk)  # a command-line import: no user
+    imported.name_en = "Imported name"
+    imported.save()
+
+    refused = editor_client.post(
+        change_url(njr), {**stale, "website": "https://other.example/", "_save": "x"}
+    )
+
+    text = visible_text(refused)
+    assert "U hebt dit zelf opgeslagen" not in text
+    assert "Iemand anders (redacteur, onbekend)" in text
