@@ -37,9 +37,15 @@ NUMBER_WORDS = {
 # for organizations or members ("5 kinderrechtenorganisaties", "six children's rights
 # organizations", "zeven leden"). Other numbers in the text (a year, "25 jaar", "25 jaar
 # lidmaatschap") are not counts.
+# A word of time between the number and the noun makes it a duration ("3 jaar lid").
+TIME_WORDS = (
+    "jaar|jaren|maand|maanden|week|weken|dag|dagen|decennium|decennia|"
+    "years?|months?|weeks?|days?|decades?"
+)
 STATED_COUNT = re.compile(
     rf"(?<![\w.,])(\d{{1,3}}|{'|'.join(NUMBER_WORDS)})(?![\w.,])"
-    r"(?:\s+[\w'\u2019-]+){0,2}?\s+[\w'\u2019-]*(?:organisati|organizati|leden\b|members?\b|lid\b)",
+    rf"(?:\s+(?!(?:{TIME_WORDS})\b)[\w'\u2019-]+){{0,2}}?"
+    r"\s+[\w'\u2019-]*(?:organisati|organizati|leden\b|members?\b|lid\b)",
     re.IGNORECASE,
 )
 

@@ -155,6 +155,8 @@ def test_admin_index_lists_what_needs_attention(admin_client, seeded):
         ("Opgericht in 1995, met zeven leden.", [7]),
         ("Al 25 jaar werken wij samen met organisaties.", []),
         ("Na 25 jaar lidmaatschap gaan wij verder.", []),
+        ("UNICEF is sinds 3 jaar lid.", []),
+        ("A member for 10 years, with four other members.", [4]),
         ("Het collectief heeft 6 lidorganisaties.", [6]),
         ("Er is één lid bij gekomen.", [1]),
         ("Bestaat uit een aantal organisaties <script>alert(1)</script>.", []),
