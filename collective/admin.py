@@ -1,5 +1,10 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -8,6 +13,7 @@ from .editing.admin import EditingAdminMixin
 from .editing.attention import member_count_warning
 from .models import Collective
 from .translations.admin import TranslationStateAdminMixin
+from .translations.status import translated_models
 
 # The admin's name in its header and page titles, instead of Django's "Django administration".
 admin.site.site_header = _("Children's Rights Collective: management")
@@ -44,3 +50,59 @@ class CollectiveAdmin(
         if warning and request.method == "GET":
             messages.warning(request, warning)
         return super().change_view(request, object_id, form_url, extra_context)
+
+
+# Permissions, named in the admin's language ----------------------------------------------------
+
+PERMISSION_ACTIONS = {
+    "add": _("Can add"),
+    "change": _("Can change"),
+    "delete": _("Can delete"),
+    "view": _("Can view"),
+}
+
+
+def permission_label(permission):
+    """ "Organisaties | lidorganisatie | Kan wijzigen", in the language of the page.
+
+    Django stores a permission's name in English when it is created ("Can change member
+    organization"); the content type and the action are named here from what is translated.
+    """
+    action, _separator, model_name = permission.codename.partition("_")
+    content_type = permission.content_type
+    if action in PERMISSION_ACTIONS and model_name == content_type.model:
+        what = PERMISSION_ACTIONS[action]
+    else:  # a permission of its own, named in a translatable string (Meta.permissions)
+        what = gettext(permission.name)
+    return f"{content_type.app_labeled_name} | {what}"
+
+
+class LocalizedPermissionsMixin:
+    """Permission choosers (groups, users) in the admin's language, without history records.
+
+    The history models of simple-history get Django's default permissions, which no role uses
+    and which only lengthen the list.
+    """
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name in ("permissions", "user_permissions"):
+            history_models = [model.history.model for model in translated_models()]
+            history_types = ContentType.objects.get_for_models(*history_models).values()
+            field.queryset = field.queryset.exclude(content_type__in=history_types)
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(Group)
+admin.site.unregister(get_user_model())
+
+
+@admin.register(Group)
+class LocalizedGroupAdmin(LocalizedPermissionsMixin, GroupAdmin):
+    pass
+
+
+@admin.register(get_user_model())
+class LocalizedUserAdmin(LocalizedPermissionsMixin, UserAdmin):
+    pass

@@ -193,3 +193,18 @@ def test_a_missing_pages_language_links_lead_to_who_are_we(client, seeded):
         "en": "http://testserver/en/who-are-we/",
     }
     assert "Page not found" in visible_text(response)
+
+
+@pytest.mark.parametrize("form", ["group", "user"])
+def test_permissions_are_named_in_dutch_without_history_records(admin_client, seeded, form):
+    from django.contrib.auth.models import Group, User
+    from django.urls import reverse
+
+    obj = Group.objects.get(name="Editors") if form == "group" else User.objects.get()
+    page = admin_client.get(reverse(f"admin:auth_{form}_change", args=[obj.pk]))
+    text = visible_text(page)
+    assert "Organisaties | lidorganisatie | Kan wijzigen" in text
+    assert "| Kan inhoud vertalen" in text
+    assert "Can " not in text
+    assert "historical" not in text
+    assert "historische" not in text
