@@ -1,5 +1,6 @@
 """Safe defaults: security headers on every response, a strict CSP, locked-out logins."""
 
+import re
 import subprocess
 import sys
 
@@ -49,6 +50,9 @@ def test_logins_lock_out_after_repeated_failures(client, db, django_user_model):
     assert "_auth_user_id" not in client.session
     assert "Te veel mislukte aanmeldingen" in visible_text(locked)
     assert "Account locked" not in locked.content.decode()
+    assert "Kinderrechtencollectief: beheer" in visible_text(locked), "the admin's own header"
+    title = re.search(r"<title>(.*?)</title>", locked.content.decode(), re.S).group(1)
+    assert title.strip() == "Te veel mislukte aanmeldingen | Kinderrechtencollectief"
 
 
 def test_a_good_login_still_works_before_the_limit(client, db, django_user_model):

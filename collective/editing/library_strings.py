@@ -42,6 +42,7 @@ DJANGO_ADMIN = [
     _("Model name"),
     _("Add link"),
     _("Change or view list link"),
+    _("Error:"),  # the start of a page title after a refused form
 ]
 
 # django-axes (login lockout) ships no Dutch catalogue.
