@@ -85,11 +85,12 @@ class WhoAreWeView(TemplateView):
 
 @cache_control(max_age=60 * 60 * 24, public=True)
 def robots_txt(request):
-    lines = [
-        "User-agent: *",
-        f"Disallow: {reverse('admin:index')}",
-        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
-    ]
+    lines = ["User-agent: *"]
+    if settings.ADMIN_PATH == "admin/":
+        # A moved admin (DJANGO_ADMIN_PATH) is not named here, where anyone can read it; its
+        # pages ask not to be indexed themselves (the admin's robots meta tag).
+        lines.append(f"Disallow: {reverse('admin:index')}")
+    lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 

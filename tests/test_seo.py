@@ -213,3 +213,10 @@ def test_favicon_address_leads_to_the_icon(client, db):
 @pytest.mark.parametrize("path", ["/apple-touch-icon.png", "/wp-login.php"])
 def test_file_like_addresses_are_a_plain_404(client, db, path):
     assert client.get(path).status_code == 404
+
+
+def test_robots_txt_does_not_give_away_a_moved_admin(client, db, settings):
+    settings.ADMIN_PATH = "beheer-7f3a/"
+    body = client.get("/robots.txt").content.decode()
+    assert "Disallow" not in body
+    assert "beheer" not in body
