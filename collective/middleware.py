@@ -2,8 +2,34 @@ import logging
 
 from django.conf import settings
 from django.db import OperationalError
+from django.http import HttpResponse
 
 logger = logging.getLogger(__name__)
+
+
+HEALTH_PATH = "/health/"
+
+
+class HealthCheckMiddleware:
+    """`/health/`: 200 "ok" for a load balancer's probe, before anything else runs.
+
+    Balancers probe an app server directly: over plain http (no X-Forwarded-Proto, so the
+    https redirect would answer 301) and often with the server's own address as Host (which
+    ALLOWED_HOSTS refuses). Neither check means anything for "is this process serving?", and
+    the answer touches no database, so a database restart does not take every server out of
+    the balancer at once.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.path_info == HEALTH_PATH and request.method in ("GET", "HEAD"):
+            response = HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+            response["Cache-Control"] = "no-store"
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+        return self.get_response(request)
 
 
 class PermissionsPolicyMiddleware:

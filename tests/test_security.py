@@ -118,3 +118,16 @@ def test_the_admin_address_can_be_moved():
         environment, "shell", "-c", "from django.urls import reverse; print(reverse('admin:index'))"
     )
     assert result.stdout.strip().endswith("/beheer-7f3a/")
+
+
+def test_a_load_balancers_health_probe_gets_ok_over_plain_http(
+    client, db, settings, django_assert_num_queries
+):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.ALLOWED_HOSTS = ["www.kinderrechten.nl"]
+    with django_assert_num_queries(0):
+        response = client.get("/health/", headers={"host": "10.0.0.12:8000"})
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+    assert response["Cache-Control"] == "no-store"
+    assert client.get("/robots.txt", headers={"host": "10.0.0.12:8000"}).status_code == 400
