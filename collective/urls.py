@@ -46,10 +46,10 @@ handler403 = "collective.views.permission_denied"
 handler404 = "collective.views.page_not_found"
 handler500 = "collective.views.server_error"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    urlpatterns.append(
+        re_path(rf"^{settings.MEDIA_URL.strip('/')}/(?P<path>.+)$", views.media, name="media")
+    )
 
 # Last: an address without language prefix is tried as a page path in each language.
 _prefixes = "|".join(code for code, _name in settings.LANGUAGES)

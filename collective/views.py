@@ -17,10 +17,12 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import TemplateView
+from django.views.static import serve
 
 from organizations.models import AdvisoryBody, MemberOrganization
 
 from . import seo
+from .http import read_only
 from .localization import home_alternates
 from .models import Collective
 
@@ -92,6 +94,17 @@ def robots_txt(request):
         lines.append(f"Disallow: {reverse('admin:index')}")
     lines.append(f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@read_only
+@cache_control(max_age=60 * 60 * 24, public=True)
+def media(request, path):
+    """An uploaded file from the local media folder (SERVE_MEDIA).
+
+    Only logos are uploaded, re-encoded as PNG, JPEG or WebP, and a replaced logo gets a new
+    name, so a day's caching is safe. Django's static view refuses paths outside the folder.
+    """
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
 
 
 def favicon(request):

@@ -131,3 +131,25 @@ def test_a_load_balancers_health_probe_gets_ok_over_plain_http(
     assert response.content == b"ok\n"
     assert response["Cache-Control"] == "no-store"
     assert client.get("/robots.txt", headers={"host": "10.0.0.12:8000"}).status_code == 400
+
+
+def test_uploaded_logos_are_served_from_the_media_folder(client, db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "logos").mkdir()
+    (tmp_path / "logos" / "njr.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    response = client.get("/media/logos/njr.png")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/png"
+    assert "max-age=86400" in response["Cache-Control"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    "path", ["/media/../manage.py", "/media/%2e%2e/manage.py", "/media/logos/", "/media/nope.png"]
+)
+def test_nothing_outside_the_media_folder_is_served(client, db, settings, tmp_path, path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "logos").mkdir()
+    response = client.get(path)
+    assert response.status_code in (400, 404)  # a path leaving the folder is refused as 400
+    assert b"DJANGO_SETTINGS_MODULE" not in response.content
