@@ -132,6 +132,22 @@ clock = time.monotonic
 near_pages = NearPages(max_bytes=16 * 1024 * 1024)
 
 
+# What a command that changes content says when a running server cannot hear of it.
+NOT_SHARED_NOTE = (
+    "The page cache lives in each server process's own memory (no REDIS_URL), out of this "
+    "command's reach: a server that is running shows the change after a restart, or once its "
+    "pages expire."
+)
+
+
+def shared_with_servers():
+    """Whether this process's cache is the one the servers use (Redis), not its own memory."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return not settings.PAGE_CACHE_SECONDS or not isinstance(caches["default"], LocMemCache)
+
+
 def clear():
     """Forget every kept page: this process's copies and everything in the shared cache.
 

@@ -624,3 +624,27 @@ def test_a_po_export_is_stamped_in_the_sites_time_zone(njr):
     content = exported(exchange.PO).decode()
     offset = re.escape(timezone.localtime().strftime("%z"))
     assert re.search(rf'"POT-Creation-Date: \d{{4}}-\d\d-\d\d \d\d:\d\d{offset}\\n"', content)
+
+
+@pytest.mark.parametrize(
+    ("cache", "page_cache_seconds", "warned"),
+    [
+        ("django.core.cache.backends.locmem.LocMemCache", 3600, True),
+        ("django.core.cache.backends.locmem.LocMemCache", 0, False),
+        ("django.core.cache.backends.dummy.DummyCache", 3600, False),
+    ],
+    ids=["own-memory", "page-cache-off", "shared"],
+)
+def test_the_command_says_when_running_servers_cannot_see_the_import(
+    njr, tmp_path, settings, cache, page_cache_seconds, warned
+):
+    settings.CACHES = {"default": {"BACKEND": cache}}
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    err = StringIO()
+    call_command(
+        "import_translations",
+        str(write(tmp_path, edited_export(njr))),
+        stdout=StringIO(),
+        stderr=err,
+    )
+    assert ("after a restart" in err.getvalue()) is warned

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from collective import caching
 from collective.translations import exchange
 
 
@@ -31,6 +32,8 @@ class Command(BaseCommand):
             except exchange.ExchangeError as error:
                 raise CommandError(f"{file}: {error} Nothing was changed.") from error
             self._report(report, options["verbosity"])
+        if not dry_run and report.counts()[exchange.APPLIED] and not caching.shared_with_servers():
+            self.stderr.write(self.style.WARNING(caching.NOT_SHARED_NOTE))
 
     def _report(self, report, verbosity):
         if report.dry_run:

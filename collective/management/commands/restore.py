@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from collective import backup
+from collective import backup, caching
 
 
 class Command(BaseCommand):
@@ -31,3 +31,5 @@ class Command(BaseCommand):
                 f"{len(report.media_present)} already present. The page cache was cleared."
             )
         )
+        if not caching.shared_with_servers():
+            self.stderr.write(self.style.WARNING(caching.NOT_SHARED_NOTE))
