@@ -103,7 +103,19 @@ class ConcurrentEditForm(forms.ModelForm):
         """
         return any(
             _differs(field, change.new, posted) for change, field, posted in self._shown(changes)
-        )
+        ) or any(self._replaces_file(change.field) for change in changes if change.is_file)
+
+    def _replaces_file(self, name):
+        """Whether this form uploads a new file for `name`, or clears the stored one.
+
+        A file someone else stored since the form was opened would be replaced unseen.
+        """
+        field = self.fields.get(name)
+        if not isinstance(field, forms.FileField) or field.disabled:
+            return False
+        key = self.add_prefix(name)
+        clear = getattr(field.widget, "clear_checkbox_name", None)
+        return bool(self.files.get(key)) or bool(clear and self.data.get(clear(key)))
 
     def _take_over(self, changes, data):
         """Put the other editor's values into `data` for the fields this editor left alone.

@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 from django import forms
 from django.http import QueryDict
 from django.test import Client
@@ -300,3 +301,34 @@ def test_a_save_by_nobody_named_is_not_taken_for_ones_own(editor_client, njr):
     text = visible_text(refused)
     assert "U hebt dit zelf opgeslagen" not in text
     assert "Iemand anders (redacteur, onbekend)" in text
+
+
+@pytest.mark.parametrize("second_action", ["upload", "clear"])
+def test_replacing_a_logo_someone_else_just_stored_is_refused(
+    editor_client, njr, admin_user, settings, tmp_path, second_action
+):
+    settings.MEDIA_ROOT = tmp_path
+    njr.logo = image_upload(name="first.png")
+    njr.save()
+    client = Client()
+    client.force_login(admin_user)
+    stale = form_data(client.get(change_url(njr)))
+    theirs = form_data(editor_client.get(change_url(njr)))
+    saved = editor_client.post(
+        change_url(njr), {**theirs, "logo": image_upload(name="theirs.png"), "_save": "x"}
+    )
+    assert saved.status_code == 302
+    njr.refresh_from_db()
+    their_logo = njr.logo.name
+
+    mine = (
+        {"logo": image_upload(name="mine.png")}
+        if second_action == "upload"
+        else {"logo-clear": "on"}
+    )
+    refused = client.post(change_url(njr), {**stale, **mine, "_save": "x"})
+
+    assert refused.status_code == 200
+    assert "theirs.png" in visible_text(refused), "the message names the logo they stored"
+    njr.refresh_from_db()
+    assert njr.logo.name == their_logo
