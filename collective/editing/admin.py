@@ -25,6 +25,7 @@ class EditingAdminMixin:
 
     form = ConcurrentEditForm
     change_form_template = "admin/editing/change_form.html"
+    object_history_template = "admin/editing/object_history.html"
     object_history_list_template = "admin/editing/history_list.html"
     object_history_form_template = "admin/editing/history_form.html"
     view_on_site = False  # replaced by one link per language, see site_links()
