@@ -96,13 +96,13 @@ def language_alternates(request):
 
 def home_alternates(request):
     """ "Who are we" in every language, as absolute URLs: where a page that is not found links."""
-    active = get_language()
     alternates = []
     for code, _name in settings.LANGUAGES:
         with override(code):
             url = request.build_absolute_uri(reverse("collective:who-are-we"))
         name = get_language_info(code)["name_local"]
-        alternates.append(Alternate(code=code, name=name, url=url, is_active=code == active))
+        # None is the current page: these lead away from it, to each language's home.
+        alternates.append(Alternate(code=code, name=name, url=url, is_active=False))
     return alternates
 
 

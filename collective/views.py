@@ -31,7 +31,7 @@ from .models import Collective
 def language_redirect(request):
     """`/`: send the visitor to the page in the language their browser asks for."""
     with override(get_language_from_request(request)):
-        return redirect("collective:who-are-we")
+        return redirect(_with_query(request, reverse("collective:who-are-we")))
 
 
 @csrf_exempt  # it only reads; see collective.http.read_only
@@ -50,8 +50,14 @@ def negotiate_language(request, path):
             if _is_page(prefixed):
                 if request.method not in ("GET", "HEAD"):
                     return HttpResponseNotAllowed(["GET", "HEAD"])
-                return redirect(translate_url(prefixed, wanted))
+                return redirect(_with_query(request, translate_url(prefixed, wanted)))
     raise Http404
+
+
+def _with_query(request, url):
+    """The redirect target with the request's query string (a campaign's utm_ tags, say)."""
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{query}" if query else url
 
 
 def _is_page(path):

@@ -193,6 +193,8 @@ class MemberOrganizationAdmin(OrganizationAdmin):
             return _("former member (left %(date)s)") % {"date": date_format(obj.left)}
         if obj.joins_later():
             return _("from %(date)s (not shown before)") % {"date": date_format(obj.joined)}
+        if obj.left:
+            return _("until %(date)s") % {"date": date_format(obj.left)}
         if obj.joined:
             return _("since %(date)s") % {"date": date_format(obj.joined)}
         return "-"
@@ -207,6 +209,15 @@ class MemberOrganizationAdmin(OrganizationAdmin):
                     "page from that day."
                 )
                 % {"name": obj, "date": date_format(obj.joined)},
+            )
+        if obj.is_published and obj.left and not obj.is_former and SAVE_DRAFT not in request.POST:
+            messages.info(
+                request,
+                _(
+                    "%(name)s leaves on %(date)s: from that day “Who are we” lists it under "
+                    "former members."
+                )
+                % {"name": obj, "date": date_format(obj.left)},
             )
 
 

@@ -193,6 +193,7 @@ def test_a_missing_pages_language_links_lead_to_who_are_we(client, seeded):
         "en": "http://testserver/en/who-are-we/",
     }
     assert "Page not found" in visible_text(response)
+    assert not elements(response, "a", **{"aria-current": "page"}), "no link is this page"
 
 
 @pytest.mark.parametrize("form", ["group", "user"])
@@ -208,3 +209,16 @@ def test_permissions_are_named_in_dutch_without_history_records(admin_client, se
     assert "Can " not in text
     assert "historical" not in text
     assert "historische" not in text
+
+
+@pytest.mark.parametrize(
+    ("path", "location"),
+    [
+        ("/?utm_source=nieuwsbrief", "/nl/wie-zijn-wij/?utm_source=nieuwsbrief"),
+        ("/leden/njr/?utm_source=nieuwsbrief", "/nl/leden/njr/?utm_source=nieuwsbrief"),
+    ],
+)
+def test_language_redirects_keep_the_query_string(client, seeded, path, location):
+    response = client.get(path, headers={"accept-language": "nl"})
+    assert response.status_code == 302
+    assert response["Location"] == location

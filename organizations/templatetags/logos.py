@@ -15,18 +15,19 @@ register = template.Library()
 
 
 @register.simple_tag
-def logo(organization):
+def logo(organization, lazy=True):
     """A <picture> of WebP and PNG renditions at 1x and 2x, or a placeholder without a logo.
 
     A logo whose renditions are not stored yet (uploaded before they existed, or waiting for
-    `regenerate_logo_renditions`) is shown as its original file.
+    `regenerate_logo_renditions`) is shown as its original file. `lazy=False` for a logo at
+    the top of its page, which the browser should fetch at once.
     """
     if not organization.logo:
         return placeholder(organization)
     name = organization.logo.name
     if _has_size(organization) and images.renditions_available(name):
-        return picture(organization)
-    return original_image(organization)
+        return picture(organization, lazy)
+    return original_image(organization, lazy)
 
 
 def placeholder(organization):
@@ -37,20 +38,28 @@ def placeholder(organization):
     )
 
 
-def picture(organization):
+def picture(organization, lazy=True):
     name = organization.logo.name
     width, height = images.rendition_size(organization.logo_width, organization.logo_height, 1)
     png_1x = images.rendition_url(name, "png", 1)
     return format_html(
         '<picture><source type="image/webp" srcset="{}">{}</picture>',
         _srcset(name, "webp"),
-        _img(organization, src=png_1x, srcset=_srcset(name, "png"), width=width, height=height),
+        _img(
+            organization,
+            lazy,
+            src=png_1x,
+            srcset=_srcset(name, "png"),
+            width=width,
+            height=height,
+        ),
     )
 
 
-def original_image(organization):
+def original_image(organization, lazy=True):
     return _img(
         organization,
+        lazy,
         src=organization.logo.url,
         width=organization.logo_width,
         height=organization.logo_height,
@@ -63,7 +72,7 @@ def alt_text(organization):
     return gettext("Logo of %(name)s") % {"name": organization.name}
 
 
-def _img(organization, **attrs):
+def _img(organization, lazy, **attrs):
     # flatatt escapes every value and leaves out None (a logo whose size is unknown).
     return format_html(
         "<img{}>",
@@ -71,7 +80,7 @@ def _img(organization, **attrs):
             {
                 **attrs,
                 "alt": alt_text(organization),
-                "loading": "lazy",
+                "loading": "lazy" if lazy else "eager",
                 "decoding": "async",
                 "class": "logo",
             }

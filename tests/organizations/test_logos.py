@@ -432,3 +432,13 @@ def test_command_reports_a_missing_original_and_goes_on(member_factory, media):
         call_command("regenerate_logo_renditions", stdout=mock.Mock(), stderr=stderr)
     assert "logos/gone.png" in str(stderr.write.call_args_list)
     assert (media / images.rendition_name(present.logo.name, "webp", 1)).exists()
+
+
+def test_a_member_pages_logo_loads_at_once_the_lists_lazily(client, seeded, media, on_commit):
+    njr = MemberOrganization.objects.get(slug="njr")
+    with on_commit():
+        njr.logo = image_upload(size=(400, 400), name="njr.png")
+        njr.save()
+    detail = only(elements(client.get(njr.get_absolute_url()), "img", alt="Logo van NJR"))
+    listed = only(elements(client.get("/nl/wie-zijn-wij/"), "img", alt="Logo van NJR"))
+    assert (detail["loading"], listed["loading"]) == ("eager", "lazy")

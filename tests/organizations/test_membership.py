@@ -168,3 +168,17 @@ def test_only_member_counts_are_read_from_the_introduction(seeded, intro, number
     collective = Collective.load()
     collective.intro_nl = intro
     assert stated_numbers(collective)["nl"] == numbers
+
+
+def test_staff_are_told_when_a_member_will_leave(admin_client, seeded):
+    from tests.editing.conftest import change_url, form_data
+
+    unicef = MemberOrganization.objects.get(slug="unicef-nederland")
+    MemberOrganization.objects.filter(pk=unicef.pk).update(left=TODAY + datetime.timedelta(days=30))
+    url = change_url(unicef)
+    saved = admin_client.post(url, {**form_data(admin_client.get(url)), "_save": "x"}, follow=True)
+    text = visible_text(saved)
+    with translation.override("nl"):
+        leaving = date_format(TODAY + datetime.timedelta(days=30))
+    assert f"vertrekt op {leaving}" in text
+    assert f"tot {leaving}" in text, "the list says so too"
