@@ -61,9 +61,7 @@ class EditingAdminMixin:
             return
         if getattr(request, "restoring_version", None):
             obj._change_reason = _("Restored the version of %(date)s") % {
-                "date": format_date(
-                    timezone.localtime(request.restoring_version), "DATETIME_FORMAT"
-                )
+                "date": _local_time(request.restoring_version)
             }
             keep_live_values(obj, form)
         if self._is_list_edit(request):
@@ -104,6 +102,13 @@ class EditingAdminMixin:
             super().log_change(request, obj, message)
 
     def response_change(self, request, obj):
+        if getattr(request, "restoring_version", None):
+            messages.success(
+                request,
+                _("“%(name)s” was restored to the version of %(date)s.")
+                % {"name": obj, "date": _local_time(request.restoring_version)},
+            )
+            return redirect(reverse(f"admin:{self._url_prefix()}_change", args=[obj.pk]))
         if SAVE_DRAFT in request.POST:
             messages.success(
                 request,
@@ -200,6 +205,10 @@ class EditingAdminMixin:
                     (preview_url(obj, code), _("Preview (%(language)s)") % {"language": name})
                 )
         return links
+
+
+def _local_time(moment):
+    return format_date(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def keep_live_values(obj, form):

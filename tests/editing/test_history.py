@@ -177,3 +177,19 @@ def test_the_restore_form_offers_no_logo_upload_and_says_the_logo_stays(editor_c
     assert "logo" not in response.context["adminform"].form.fields
     assert not elements(response, "input", type="file")
     assert "Het huidige logo blijft zoals het is" in visible_text(response)
+
+
+def test_a_restore_says_it_restored_and_shows_the_restored_form(editor_client, njr):
+    first_version = njr.history.first()
+    edit(editor_client, njr, description_en="Wrong EN.")
+    url = reverse(
+        "admin:organizations_memberorganization_simple_history",
+        args=[njr.pk, first_version.history_id],
+    )
+    response = editor_client.post(
+        url, {**form_data(editor_client.get(url)), "_save": "Herstellen"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == change_url(njr)
+    local = format_date(timezone.localtime(first_version.history_date), "DATETIME_FORMAT")
+    assert f"“NJR” is hersteld naar de versie van {local}." in visible_text(response)
+    assert "is gewijzigd" not in visible_text(response)
