@@ -648,3 +648,12 @@ def test_the_command_says_when_running_servers_cannot_see_the_import(
         stderr=err,
     )
     assert ("after a restart" in err.getvalue()) is warned
+
+
+def test_the_history_says_a_text_came_from_an_import(njr, tmp_path):
+    run_import(write(tmp_path, edited_export(njr)))
+    record = njr.history.first()
+    assert record.description_en == NEW_TEXT
+    assert record.history_change_reason == (
+        "Vertaling naar het Engels geïmporteerd uit een bestand"
+    )
