@@ -70,7 +70,10 @@ class Organization(models.Model):
         validators=[validate_logo],
         width_field="logo_width",
         height_field="logo_height",
-        help_text=_("PNG, JPEG or WebP; at least 200 pixels on each side, at most 5 MB."),
+        help_text=_(
+            "PNG, JPEG or WebP; at least 200 pixels on each side and at most 8 times as long "
+            "as wide; at most 5 MB and 40 megapixels."
+        ),
     )
     logo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     logo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
