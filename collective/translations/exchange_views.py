@@ -100,13 +100,25 @@ class ExportView(TranslatorAccessMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         data = form.cleaned_data
-        return self._download(data["language"], data["only"], data["format"])
+        units = exchange.export_units(data["language"], data["only"])
+        if not units:
+            # An empty file would reach the translator before anyone noticed.
+            messages.info(
+                request,
+                _("Nothing to export: there are no %(what)s in %(language)s.")
+                % {
+                    "what": exchange.SELECTION_LABELS[data["only"]],
+                    "language": language_name(data["language"]),
+                },
+            )
+            return self.render_to_response(self.get_context_data(form=form))
+        return self._download(units, data["language"], data["only"], data["format"])
 
     @staticmethod
-    def _download(language, only, file_format):
+    def _download(units, language, only, file_format):
         filename = exchange.export_filename(language, only, file_format)
         return HttpResponse(
-            exchange.export_file(language, only, file_format),
+            exchange.serialize(units, language, file_format),
             content_type=exchange.FORMAT_CONTENT_TYPES[file_format],
             headers={"Content-Disposition": content_disposition_header(True, filename)},
         )

@@ -16,6 +16,7 @@ from collective.translations import exchange, status
 from collective.translations.exchange_views import MAX_UPLOAD_BYTES, SESSION_KEY
 from collective.translations.models import TranslationBaseline
 from organizations.models import MemberOrganization
+from tests.html import visible_text
 from tests.translations.conftest import change_source
 
 ENGLISH = {"accept-language": "en"}
@@ -449,6 +450,17 @@ def test_admin_export_downloads_the_file_for_a_superuser(admin_client, njr):
     assert response["Content-Disposition"] == 'attachment; filename="kinderrechten-en-missing.xlf"'
     units = exchange.read(response.content).units
     assert [unit.unit_id for unit in units] == [description_id(njr)]
+
+
+def test_admin_export_of_nothing_says_so_instead_of_sending_an_empty_file(admin_client, seeded):
+    response = admin_client.get(
+        reverse("translations:export"), EXPORT, headers={"accept-language": "nl"}
+    )
+    assert response.status_code == 200
+    assert "Content-Disposition" not in response
+    assert "Niets te exporteren: er zijn geen ontbrekende vertalingen in het Engels." in (
+        visible_text(response)
+    )
 
 
 def test_admin_export_shows_the_form_without_parameters(translator_client, seeded):
