@@ -66,6 +66,10 @@ class EditingAdminMixin:
             keep_live_values(obj, form)
         if self._is_list_edit(request):
             obj = self._current_row_with(obj, form)
+        elif change and _writes_nothing_new(obj) and drafts.draft_for(obj) is None:
+            # Saving an unchanged form: no empty history entry, no new version for others'
+            # open forms, no pages to refresh. (A restore or a draft always has changes.)
+            return
         super().save_model(request, obj, form, change)
         if self._publishes_the_draft(request):
             drafts.discard(obj)
@@ -205,6 +209,15 @@ class EditingAdminMixin:
                     (preview_url(obj, code), _("Preview (%(language)s)") % {"language": name})
                 )
         return links
+
+
+def _writes_nothing_new(obj):
+    """Whether saving obj would store exactly what the row holds already."""
+    stored = type(obj)._base_manager.filter(pk=obj.pk).first()
+    return stored is not None and all(
+        field.value_from_object(stored) == field.value_from_object(obj)
+        for field in obj._meta.concrete_fields
+    )
 
 
 def _local_time(moment):

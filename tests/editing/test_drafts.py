@@ -216,3 +216,13 @@ def test_staff_without_the_right_to_see_members_cannot_tell_which_exist(
     client.force_login(staff)
     njr_like = MemberOrganization(pk=njr.pk if pk == "existing" else pk)
     assert client.get(preview_url(njr_like, "nl")).status_code == 403
+
+
+def test_publishing_a_draft_without_further_edits_applies_it(editor_client, drafted_njr):
+    reopened = form_data(editor_client.get(change_url(drafted_njr)))
+    assert (
+        editor_client.post(change_url(drafted_njr), {**reopened, "_save": "x"}).status_code == 302
+    )
+    drafted_njr.refresh_from_db()
+    assert drafted_njr.description_nl == "Concept NL."
+    assert not Draft.objects.exists()

@@ -193,3 +193,11 @@ def test_a_restore_says_it_restored_and_shows_the_restored_form(editor_client, n
     local = format_date(timezone.localtime(first_version.history_date), "DATETIME_FORMAT")
     assert f"“NJR” is hersteld naar de versie van {local}." in visible_text(response)
     assert "is gewijzigd" not in visible_text(response)
+
+
+def test_saving_an_unchanged_form_records_nothing(editor_client, njr):
+    before = (njr.history.count(), njr.updated_at)
+    data = form_data(editor_client.get(change_url(njr)))
+    assert editor_client.post(change_url(njr), {**data, "_save": "x"}).status_code == 302
+    njr.refresh_from_db()
+    assert (njr.history.count(), njr.updated_at) == before
