@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, router, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -65,7 +65,14 @@ class EditingAdminMixin:
             }
             keep_live_values(obj, form)
         if self._is_list_edit(request):
-            obj = self._current_row_with(obj, form)
+            current = self._current_row_with(obj, form)
+            if current is None:
+                messages.warning(
+                    request,
+                    _("%(name)s was deleted meanwhile; nothing was saved for it.") % {"name": obj},
+                )
+                return
+            obj = current
         elif change and _writes_nothing_new(obj) and drafts.draft_for(obj) is None:
             # Saving an unchanged form: no empty history entry, no new version for others'
             # open forms, no pages to refresh. (A restore or a draft always has changes.)
@@ -84,9 +91,12 @@ class EditingAdminMixin:
 
         Django reads the list's rows before its transaction begins. Saving that copy would
         write every column back as it was then, over a save committed in between; the row is
-        therefore read again, and only what the list changed is set on it.
+        therefore read again, and only what the list changed is set on it. None when the row
+        has been deleted meanwhile: saving it would bring it back.
         """
-        current = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+        current = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).first()
+        if current is None:  # deleted since the list was read
+            return None
         for name in form.changed_data:
             attname = obj._meta.get_field(name).attname
             setattr(current, attname, getattr(obj, attname))
@@ -121,7 +131,18 @@ class EditingAdminMixin:
             return redirect(request.path)
         return super().response_change(request, obj)
 
+    def _may_see_any(self, request):
+        """Before any lookup: without the right to see these objects, a 404 would tell which
+        exist (as the preview and the translator view check first too)."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._may_see_any(request)
+        return super().history_view(request, object_id, extra_context)
+
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._may_see_any(request)
         if self.get_object(request, unquote(object_id)) is None:
             raise Http404
         history = self.model.history.model
@@ -171,6 +192,7 @@ class EditingAdminMixin:
             previous = current
 
     def discard_draft_view(self, request, object_id):
+        self._may_see_any(request)
         obj = self.get_object(request, unquote(object_id))
         if obj is None:
             raise Http404

@@ -206,16 +206,32 @@ def test_a_draft_keeps_only_what_it_changes(drafted_njr):
     }
 
 
+ADDRESSES = {
+    "preview": lambda pk: reverse(
+        "editing:preview", args=["organizations", "memberorganization", pk, "nl"]
+    ),
+    "history": lambda pk: reverse("admin:organizations_memberorganization_history", args=[pk]),
+    "version": lambda pk: reverse(
+        "admin:organizations_memberorganization_simple_history", args=[pk, 1]
+    ),
+    "discard": lambda pk: reverse(
+        "admin:organizations_memberorganization_discard_draft", args=[pk]
+    ),
+}
+
+
+@pytest.mark.parametrize("address", ADDRESSES)
 @pytest.mark.parametrize("pk", ["existing", 999999])
 def test_staff_without_the_right_to_see_members_cannot_tell_which_exist(
-    client, njr, django_user_model, pk
+    client, njr, django_user_model, pk, address
 ):
     staff = django_user_model.objects.create_user(
         "zonder-rechten", password="a-long-test-password", is_staff=True
     )
     client.force_login(staff)
-    njr_like = MemberOrganization(pk=njr.pk if pk == "existing" else pk)
-    assert client.get(preview_url(njr_like, "nl")).status_code == 403
+    url = ADDRESSES[address](njr.pk if pk == "existing" else pk)
+    assert client.get(url).status_code == 403
+    assert client.post(url).status_code == 403
 
 
 def test_publishing_a_draft_without_further_edits_applies_it(editor_client, drafted_njr):

@@ -5,7 +5,7 @@ from django.urls import reverse
 from collective.editing.models import Draft
 from organizations.models import MemberOrganization
 from tests.editing.conftest import change_url, form_data
-from tests.html import elements
+from tests.html import elements, visible_text
 
 CHANGELIST = "admin:organizations_memberorganization_changelist"
 
@@ -168,3 +168,25 @@ def test_a_list_edit_keeps_what_was_saved_while_it_ran(editor_client, seeded, mo
     njr.refresh_from_db()
     assert (njr.is_published, njr.description_en) == (False, "New text.")
     assert njr.history.first().description_en == "New text.", "history records the row as saved"
+
+
+def test_a_list_edit_of_a_row_deleted_meanwhile_saves_nothing_for_it(
+    editor_client, seeded, monkeypatch
+):
+    from organizations.admin import MemberOrganizationAdmin
+
+    njr = MemberOrganization.objects.get(slug="njr")
+    data = list_form_data(editor_client.get(reverse(CHANGELIST)))
+    published_box(data, njr, checked=False)
+    read_rows = MemberOrganizationAdmin.save_form
+
+    def save_form_after_a_delete(self, request, form, change):
+        MemberOrganization.objects.filter(pk=njr.pk).delete()
+        return read_rows(self, request, form, change)
+
+    monkeypatch.setattr(MemberOrganizationAdmin, "save_form", save_form_after_a_delete)
+    response = editor_client.post(reverse(CHANGELIST), data, follow=True)
+
+    assert response.status_code == 200
+    assert "is intussen verwijderd" in visible_text(response)
+    assert not MemberOrganization.objects.filter(pk=njr.pk).exists()
