@@ -103,14 +103,19 @@ def robots_txt(request):
 
 
 @read_only
-@cache_control(max_age=60 * 60 * 24, public=True)
+@cache_control(max_age=5 * 60, public=True)
 def media(request, path):
     """An uploaded file from the local media folder (SERVE_MEDIA).
 
-    Only logos are uploaded, re-encoded as PNG, JPEG or WebP, and a replaced logo gets a new
-    name, so a day's caching is safe. Django's static view refuses paths outside the folder.
+    Only logos are uploaded, re-encoded as PNG, JPEG or WebP. A logo uploaded again under a
+    name that was freed (cleared, then a new file of the same name) reuses its address, so
+    copies are kept five minutes and then checked with Last-Modified. Django's static view
+    refuses paths outside the folder; a name the file system cannot hold is no file either.
     """
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+    except OSError as error:  # e.g. a name longer than the file system allows
+        raise Http404 from error
 
 
 def favicon(request):

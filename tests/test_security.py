@@ -140,16 +140,26 @@ def test_uploaded_logos_are_served_from_the_media_folder(client, db, settings, t
     response = client.get("/media/logos/njr.png")
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
-    assert "max-age=86400" in response["Cache-Control"]
+    assert "max-age=300" in response["Cache-Control"]
+    assert response["Last-Modified"], "revalidated once the five minutes are up"
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
 @pytest.mark.parametrize(
-    "path", ["/media/../manage.py", "/media/%2e%2e/manage.py", "/media/logos/", "/media/nope.png"]
+    "path",
+    [
+        "/media/../outside.txt",
+        "/media/%2e%2e/outside.txt",
+        "/media/..%2foutside.txt",
+        "/media/logos/",
+        "/media/nope.png",
+        "/media/" + "a" * 300 + ".png",
+    ],
 )
 def test_nothing_outside_the_media_folder_is_served(client, db, settings, tmp_path, path):
-    settings.MEDIA_ROOT = tmp_path
-    (tmp_path / "logos").mkdir()
+    settings.MEDIA_ROOT = tmp_path / "media"
+    (tmp_path / "media" / "logos").mkdir(parents=True)
+    (tmp_path / "outside.txt").write_text("a secret beside the media folder")
     response = client.get(path)
     assert response.status_code in (400, 404)  # a path leaving the folder is refused as 400
-    assert b"DJANGO_SETTINGS_MODULE" not in response.content
+    assert b"a secret" not in response.content
