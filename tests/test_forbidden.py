@@ -1,5 +1,7 @@
 """403 pages: in the admin's look for admin addresses, localized, and saying what to do."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -22,6 +24,8 @@ def test_staff_without_permission_get_the_admins_403_page_in_their_language(
     assert "Geen toegang" in text
     assert "Kinderrechtencollectief: beheer" in text, "the admin's header"
     assert "Forbidden" not in text
+    title = re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
+    assert title.strip() == "Geen toegang | Kinderrechtencollectief"
 
 
 @pytest.mark.parametrize(
