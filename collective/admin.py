@@ -2,7 +2,6 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
-from django.contrib.contenttypes.models import ContentType
 from django.shortcuts import redirect
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +12,6 @@ from .editing.admin import EditingAdminMixin
 from .editing.attention import member_count_warning
 from .models import Collective
 from .translations.admin import TranslationStateAdminMixin
-from .translations.status import translated_models
 
 # The admin's name in its header and page titles, instead of Django's "Django administration".
 admin.site.site_header = _("Children's Rights Collective: management")
@@ -67,6 +65,8 @@ def permission_label(permission):
 
     Django stores a permission's name in English when it is created ("Can change member
     organization"); the content type and the action are named here from what is translated.
+    simple-history's models are named after the model they record ("geschiedenis van
+    lidorganisatie") instead of its English "historical lidorganisatie".
     """
     action, _separator, model_name = permission.codename.partition("_")
     content_type = permission.content_type
@@ -74,22 +74,22 @@ def permission_label(permission):
         what = PERMISSION_ACTIONS[action]
     else:  # a permission of its own, named in a translatable string (Meta.permissions)
         what = gettext(permission.name)
-    return f"{content_type.app_labeled_name} | {what}"
+    model = content_type.model_class()
+    recorded = getattr(model, "instance_type", None)  # set on simple-history's models
+    if model is None:
+        return f"{content_type} | {what}"
+    name = model._meta.verbose_name
+    if recorded is not None:
+        name = gettext("history of %(model)s") % {"model": recorded._meta.verbose_name}
+    return f"{model._meta.app_config.verbose_name} | {name} | {what}"
 
 
 class LocalizedPermissionsMixin:
-    """Permission choosers (groups, users) in the admin's language, without history records.
-
-    The history models of simple-history get Django's default permissions, which no role uses
-    and which only lengthen the list.
-    """
+    """Permission choosers (groups, users) named in the admin's language."""
 
     def formfield_for_manytomany(self, db_field, request=None, **kwargs):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name in ("permissions", "user_permissions"):
-            history_models = [model.history.model for model in translated_models()]
-            history_types = ContentType.objects.get_for_models(*history_models).values()
-            field.queryset = field.queryset.exclude(content_type__in=history_types)
             field.label_from_instance = permission_label
         return field
 

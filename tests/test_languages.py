@@ -207,8 +207,22 @@ def test_permissions_are_named_in_dutch_without_history_records(admin_client, se
     assert "Organisaties | lidorganisatie | Kan wijzigen" in text
     assert "| Kan inhoud vertalen" in text
     assert "Can " not in text
+    assert "Organisaties | geschiedenis van lidorganisatie | Kan bekijken" in text
     assert "historical" not in text
-    assert "historische" not in text
+
+
+def test_saving_a_group_keeps_every_permission_it_had(admin_client, seeded):
+    from django.contrib.auth.models import Group, Permission
+    from django.urls import reverse
+
+    editors = Group.objects.get(name="Editors")
+    kept = Permission.objects.get(codename="view_historicalmemberorganization")
+    editors.permissions.add(kept)
+    url = reverse("admin:auth_group_change", args=[editors.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {"name": "Editors", "permissions": [str(pk) for pk in form["permissions"].value()]}
+    assert admin_client.post(url, {**data, "_save": "x"}).status_code == 302
+    assert kept in editors.permissions.all()
 
 
 @pytest.mark.parametrize(
