@@ -431,12 +431,26 @@ def restore(path):
         _verify_files(manifest, staging)
         report = RestoreReport(manifest)
         _check_languages(manifest)
-        report.notes = _check_migrations(manifest)
+        report.notes = _check_migrations(manifest) + _missing_media_notes(manifest)
         _check_empty()
         to_write, report.media_present = _plan_media(manifest, staging)
         report.counts, report.media_written = _load(manifest, staging, to_write)
     clear_page_cache()
     return report
+
+
+def _missing_media_notes(manifest):
+    """A note naming the files the backup's database pointed to but could not include."""
+    media = manifest.get("media")
+    missing = media.get("missing") if isinstance(media, dict) else None
+    if not isinstance(missing, list) or not all(isinstance(name, str) for name in missing):
+        return []  # an older backup, which did not record them
+    if not missing:
+        return []
+    return [
+        "The backup lacks files its database names (they were already missing when it was "
+        f"made): {', '.join(missing)}. Upload them again in the admin."
+    ]
 
 
 def _unpack(path, staging):

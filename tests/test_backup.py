@@ -541,3 +541,8 @@ def test_a_file_missing_before_the_backup_is_named_and_does_not_stop_it(
     assert "logos/gone.png" in err.getvalue()
     manifest = json.loads(read_members(folder / "site.tar.gz")["manifest.json"])
     assert manifest["media"]["missing"] == ["logos/gone.png"]
+
+    call_command("flush", "--no-input")
+    restored = restore(folder / "site.tar.gz")
+    assert "The backup lacks files its database names" in restored
+    assert "logos/gone.png" in restored
