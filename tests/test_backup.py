@@ -529,7 +529,7 @@ def test_a_backup_that_keeps_losing_files_stops_with_a_message(
 
 
 def test_a_file_missing_before_the_backup_is_named_and_does_not_stop_it(
-    njr_with_everything, media, tmp_path
+    transactional_db, njr_with_everything, media, tmp_path
 ):
     MemberOrganization.objects.filter(pk=njr_with_everything.pk).update(logo="logos/gone.png")
     folder = tmp_path / "backups"
@@ -542,7 +542,7 @@ def test_a_file_missing_before_the_backup_is_named_and_does_not_stop_it(
     manifest = json.loads(read_members(folder / "site.tar.gz")["manifest.json"])
     assert manifest["media"]["missing"] == ["logos/gone.png"]
 
-    call_command("flush", "--no-input")
+    call_command("flush", interactive=False)
     restored = restore(folder / "site.tar.gz")
     assert "The backup lacks files its database names" in restored
     assert "logos/gone.png" in restored
