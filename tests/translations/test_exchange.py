@@ -276,6 +276,13 @@ def test_a_fuzzy_po_entry_is_skipped(njr):
     assert outcome_for(report, description_id(njr)).reason == exchange.FUZZY
 
 
+def test_the_command_names_units_skipped_as_unfinished(njr, tmp_path):
+    store = pypo.pofile.parsestring(edited_export(njr, exchange.PO))
+    next(u for u in store.units if u.getcontext() == description_id(njr)).markfuzzy()
+    output = run_import(write(tmp_path, bytes(store), name="vertaling.po"))
+    assert f"skipped   {description_id(njr)}: marked as fuzzy by the translator" in output
+
+
 @pytest.mark.parametrize(
     ("state", "reason"),
     [

@@ -41,7 +41,8 @@ class Command(BaseCommand):
         self.stdout.write(f"{report.file_format} file in {report.language}: {report.summary()}")
         shown = exchange.OUTCOMES if verbosity >= 2 else (exchange.CONFLICT, exchange.REFUSED)
         for outcome in report.outcomes:
-            if outcome.kind in shown:
+            # A unit the translator marked unfinished is named too: someone has to follow it up.
+            if outcome.kind in shown or outcome.reason == exchange.FUZZY:
                 self._unit(outcome)
 
     def _unit(self, outcome):
