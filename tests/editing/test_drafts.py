@@ -242,3 +242,13 @@ def test_publishing_a_draft_without_further_edits_applies_it(editor_client, draf
     drafted_njr.refresh_from_db()
     assert drafted_njr.description_nl == "Concept NL."
     assert not Draft.objects.exists()
+
+
+def test_the_preview_of_an_unpublished_member_links_back_without_a_missing_anchor(
+    editor_client, njr
+):
+    MemberOrganization.objects.filter(pk=njr.pk).update(is_published=False)
+    preview = editor_client.get(preview_url(njr, "nl"))
+    back = [a["href"] for a in elements(preview, "a") if a["href"].startswith("/nl/wie-zijn-wij/")]
+    assert back, "the breadcrumb leads back to the list"
+    assert not [href for href in back if "#" in href], "the list does not show it: no anchor"
