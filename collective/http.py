@@ -1,4 +1,4 @@
-"""What every public address shares in how it answers HTTP methods."""
+"""What every public address shares in how it answers HTTP methods and redirects."""
 
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
@@ -12,3 +12,9 @@ def read_only(view):
     that check to protect, and 405 (with `Allow: GET, HEAD`) is the true answer.
     """
     return csrf_exempt(require_safe(view))
+
+
+def with_query(request, url):
+    """A redirect target with the request's query string (a campaign's utm_ tags, say)."""
+    query = request.META.get("QUERY_STRING", "")
+    return f"{url}?{query}" if query else url

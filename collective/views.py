@@ -22,7 +22,7 @@ from django.views.static import serve
 from organizations.models import AdvisoryBody, MemberOrganization
 
 from . import seo
-from .http import read_only
+from .http import read_only, with_query
 from .localization import home_alternates
 from .models import Collective
 
@@ -31,7 +31,7 @@ from .models import Collective
 def language_redirect(request):
     """`/`: send the visitor to the page in the language their browser asks for."""
     with override(get_language_from_request(request)):
-        return redirect(_with_query(request, reverse("collective:who-are-we")))
+        return redirect(with_query(request, reverse("collective:who-are-we")))
 
 
 @csrf_exempt  # it only reads; see collective.http.read_only
@@ -50,14 +50,8 @@ def negotiate_language(request, path):
             if _is_page(prefixed):
                 if request.method not in ("GET", "HEAD"):
                     return HttpResponseNotAllowed(["GET", "HEAD"])
-                return redirect(_with_query(request, translate_url(prefixed, wanted)))
+                return redirect(with_query(request, translate_url(prefixed, wanted)))
     raise Http404
-
-
-def _with_query(request, url):
-    """The redirect target with the request's query string (a campaign's utm_ tags, say)."""
-    query = request.META.get("QUERY_STRING", "")
-    return f"{url}?{query}" if query else url
 
 
 def _is_page(path):
@@ -157,9 +151,8 @@ def csrf_failure(request, reason=""):
 
 
 def _forbidden(request, template_name):
-    in_admin = request.path.startswith(f"/{settings.ADMIN_PATH}")
-    context = admin.site.each_context(request) if in_admin else {}
-    if in_admin:
-        template_name = f"admin/{template_name}"
+    context = {}
+    if request.path.startswith(f"/{settings.ADMIN_PATH}"):
+        template_name, context = f"admin/{template_name}", admin.site.each_context(request)
     body = loader.render_to_string(template_name, context, request=request)
     return HttpResponseForbidden(body)

@@ -4,6 +4,7 @@ from django.utils.cache import patch_cache_control
 from django.views.generic import DetailView
 
 from collective import seo
+from collective.http import with_query
 from collective.models import Collective
 
 from .models import FormerSlug
@@ -57,7 +58,6 @@ def _moved(request, url):
     Without Cache-Control, browsers keep a 301 for good, and a slug that a page takes up again
     later would stay unreachable for everyone who once followed the redirect.
     """
-    query = request.META.get("QUERY_STRING", "")
-    response = HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+    response = HttpResponsePermanentRedirect(with_query(request, url))
     patch_cache_control(response, public=True, max_age=settings.PROXY_CACHE_SECONDS)
     return response

@@ -82,8 +82,12 @@ class EditingAdminMixin:
             drafts.discard(obj)
 
     def _is_list_edit(self, request):
+        return self._is_admin_view(request, "changelist")
+
+    def _is_admin_view(self, request, view):
+        """Whether the request is for this admin's view of that name ("change", "changelist")."""
         match = request.resolver_match
-        return match is not None and match.url_name == f"{self._url_prefix()}_changelist"
+        return match is not None and match.url_name == f"{self._url_prefix()}_{view}"
 
     @staticmethod
     def _current_row_with(obj, form):
@@ -108,8 +112,7 @@ class EditingAdminMixin:
         Other saves leave a draft in place: a list edit (the published box) or a restore
         changes the live row, and the draft's editor merges that change when publishing.
         """
-        match = request.resolver_match
-        return match is not None and match.url_name == f"{self._url_prefix()}_change"
+        return self._is_admin_view(request, "change")
 
     def log_change(self, request, obj, message):
         if SAVE_DRAFT not in request.POST:

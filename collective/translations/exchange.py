@@ -184,11 +184,6 @@ def _note(unit):
     return "\n".join(lines)
 
 
-def export_file(language, only=ALL, file_format=XLIFF):
-    """The export as the bytes of an XLIFF or PO file (UTF-8)."""
-    return serialize(export_units(language, only), language, file_format)
-
-
 def serialize(units, language, file_format=XLIFF):
     """Export units as the bytes of an XLIFF or PO file for one target language."""
     writers = {XLIFF: _xliff_bytes, PO: _po_bytes}

@@ -43,7 +43,7 @@ def with_target(content, unit_id, text):
 
 
 def exported(file_format, only=exchange.ALL, language="en"):
-    return exchange.export_file(language, only, file_format)
+    return exchange.serialize(exchange.export_units(language, only), language, file_format)
 
 
 def edited_export(obj, file_format=exchange.XLIFF, text=NEW_TEXT):
