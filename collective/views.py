@@ -22,7 +22,7 @@ from django.views.static import serve
 from organizations.models import AdvisoryBody, MemberOrganization
 
 from . import seo
-from .http import read_only, with_query
+from .http import moved_permanently, read_only, with_query
 from .localization import home_alternates
 from .models import Collective
 
@@ -120,12 +120,43 @@ def favicon(request):
 def page_not_found(request, exception=None):
     """404: the language links lead to "Who are we" in each language.
 
-    The same address in another language is most likely no page either.
+    The same address in another language is most likely no page either. An address typed
+    with capitals (`/nl/Wie-Zijn-Wij/`) is first tried in lower case, as slugs are.
     """
+    lower = _public_page_in_lower_case(request)
+    if lower is not None:
+        return moved_permanently(request, lower)
     body = loader.render_to_string(
         "404.html", {"alternates": home_alternates(request)}, request=request
     )
     return HttpResponseNotFound(body)
+
+
+# The URL namespaces of the pages visitors read; not the admin, media or anything else.
+PUBLIC_NAMESPACES = ("collective", "organizations")
+
+
+def _public_page_in_lower_case(request):
+    """The address in lower case, if that is a public page's address and this one is not.
+
+    `/nl/leden/NIEMAND/` is a page's address already: the page itself found no such member
+    (and tried the slug in lower case), so it stays a 404.
+    """
+    lower = request.path.lower()
+    if lower == request.path or request.method not in ("GET", "HEAD"):
+        return None
+    if _public_namespace(request.path) or not _public_namespace(lower):
+        return None
+    return lower
+
+
+def _public_namespace(path):
+    """Whether a path is the address of one of the public pages, in its language."""
+    with override(get_language_from_path(path) or settings.LANGUAGE_CODE):
+        try:
+            return resolve(path).namespace in PUBLIC_NAMESPACES
+        except Resolver404:
+            return False
 
 
 def server_error(request):

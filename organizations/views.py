@@ -1,10 +1,8 @@
-from django.conf import settings
-from django.http import Http404, HttpResponsePermanentRedirect
-from django.utils.cache import patch_cache_control
+from django.http import Http404
 from django.views.generic import DetailView
 
 from collective import seo
-from collective.http import with_query
+from collective.http import moved_permanently
 from collective.models import Collective
 
 from .models import FormerSlug
@@ -39,7 +37,7 @@ class OrganizationDetailView(DetailView):
             moved = self._page_once_at(kwargs["slug"])
             if moved is None:
                 raise
-            return _moved(request, moved.get_absolute_url())
+            return moved_permanently(request, moved.get_absolute_url())
 
     def _page_once_at(self, slug):
         """The published page that had this slug, or has it in lower case (a typed address)."""
@@ -50,14 +48,3 @@ class OrganizationDetailView(DetailView):
                 self.model, lower
             )
         return moved
-
-
-def _moved(request, url):
-    """A permanent redirect that browsers and proxies keep only briefly.
-
-    Without Cache-Control, browsers keep a 301 for good, and a slug that a page takes up again
-    later would stay unreachable for everyone who once followed the redirect.
-    """
-    response = HttpResponsePermanentRedirect(with_query(request, url))
-    patch_cache_control(response, public=True, max_age=settings.PROXY_CACHE_SECONDS)
-    return response

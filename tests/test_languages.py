@@ -236,3 +236,27 @@ def test_language_redirects_keep_the_query_string(client, seeded, path, location
     response = client.get(path, headers={"accept-language": "nl"})
     assert response.status_code == 302
     assert response["Location"] == location
+
+
+@pytest.mark.parametrize(
+    ("typed", "page"),
+    [
+        ("/nl/Wie-Zijn-Wij/", "/nl/wie-zijn-wij/"),
+        ("/EN/WHO-ARE-WE/?utm_source=flyer", "/en/who-are-we/?utm_source=flyer"),
+        ("/NL/LEDEN/NJR/", "/nl/leden/njr/"),
+    ],
+)
+def test_a_page_address_typed_with_capitals_redirects_to_it(client, seeded, typed, page):
+    response = client.get(typed)
+    assert response.status_code == 301
+    assert response["Location"] == page
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/nl/Niets/", "/ADMIN/", "/MEDIA/logos/x.png"])
+def test_capitals_in_an_address_that_is_no_page_in_lower_case_are_a_404(client, seeded, path):
+    assert client.get(path).status_code == 404
+
+
+def test_a_form_sent_to_an_address_with_capitals_is_not_redirected(client, seeded):
+    assert client.post("/nl/Wie-Zijn-Wij/").status_code == 404
