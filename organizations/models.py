@@ -148,16 +148,29 @@ class Organization(models.Model):
         return (capitals or "".join(word[0] for word in words).upper())[:3]
 
 
+def validate_membership_date(value):
+    """Dates from 1900 to 2100, as the collective's founding year: "0019" is a typing error."""
+    if not 1900 <= value.year <= 2100:
+        raise ValidationError(
+            _("Enter a date between 1900 and 2100."), code="out_of_range", params={"value": value}
+        )
+
+
 class MemberOrganization(Organization):
     url_name = "organizations:member"
 
     joined = models.DateField(
-        _("joined"), null=True, blank=True, help_text=_("When it became a member, if known.")
+        _("joined"),
+        null=True,
+        blank=True,
+        validators=[validate_membership_date],
+        help_text=_("When it became a member, if known."),
     )
     left = models.DateField(
         _("left"),
         null=True,
         blank=True,
+        validators=[validate_membership_date],
         help_text=_("When it stopped being a member. Former members are listed separately."),
     )
 

@@ -9,6 +9,7 @@ from django.utils.formats import date_format
 from collective.editing.attention import member_count_warning, stated_numbers
 from collective.models import Collective
 from organizations.models import MemberOrganization
+from tests.editing.conftest import change_url, form_data
 from tests.html import elements, parse, visible_text
 
 TODAY = timezone.localdate()
@@ -182,3 +183,18 @@ def test_staff_are_told_when_a_member_will_leave(admin_client, seeded):
         leaving = date_format(TODAY + datetime.timedelta(days=30))
     assert f"vertrekt op {leaving}" in text
     assert f"tot {leaving}" in text, "the list says so too"
+
+
+@pytest.mark.parametrize(("field", "typed"), [("joined", "17-06-0019"), ("left", "01-01-2190")])
+def test_a_membership_date_outside_1900_to_2100_is_refused_and_nothing_changes(
+    editor_client, seeded, field, typed
+):
+    njr = MemberOrganization.objects.get(slug="njr")
+    url = change_url(njr)
+    data = {**form_data(editor_client.get(url)), field: typed, "_save": "x"}
+    with translation.override("nl"):
+        response = editor_client.post(url, data)
+    assert response.status_code == 200
+    assert "Vul een datum in tussen 1900 en 2100." in visible_text(response)
+    assert MemberOrganization.objects.get(pk=njr.pk).joined == njr.joined
+    assert MemberOrganization.objects.get(pk=njr.pk).left == njr.left
