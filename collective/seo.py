@@ -28,7 +28,9 @@ class PageMeta:
     languages: tuple  # the languages this page's own content really exists in
     structured_data: dict = field(default_factory=dict)
     image: str = ""
-    site_name: str = ""  # the collective's name, when the page knows it
+    # The collective's name, when the page knows it: a LocalizedText, so that a name shown in
+    # another language (no English name yet) is marked with its own `lang` in the header.
+    site_name: object = ""
 
 
 def summary(value, fallback):
@@ -52,7 +54,7 @@ def who_are_we_meta(request, collective, members):
     page_url = request.build_absolute_uri(collective.get_absolute_url())
     return PageMeta(
         title=f"{page_title} | {name}",
-        site_name=str(name),
+        site_name=name,
         description=description,
         languages=content_languages(collective),
         structured_data={
@@ -70,9 +72,7 @@ def who_are_we_meta(request, collective, members):
 
 def organization_meta(request, organization, collective=None):
     name = localized(organization, "name")
-    site_name = (
-        str(localized(collective, "name")) if collective else _("Children's Rights Collective")
-    )
+    site_name = localized(collective, "name") if collective else _("Children's Rights Collective")
     description = summary(
         localized(organization, "description"), _standing(organization, name, site_name)
     )
@@ -87,7 +87,7 @@ def organization_meta(request, organization, collective=None):
     if collective is not None and _is_current_member(organization):
         data["memberOf"] = {
             "@type": "Organization",
-            "name": site_name,
+            "name": str(site_name),
             "url": request.build_absolute_uri(collective.get_absolute_url()),
         }
     return PageMeta(

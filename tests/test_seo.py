@@ -104,6 +104,20 @@ def test_the_site_name_follows_the_collectives_name(client, seeded):
     assert json_ld(member_page)["memberOf"]["name"] == "Children's Rights Alliance"
 
 
+@pytest.mark.parametrize("url", ["/en/who-are-we/", "/en/members/njr/"])
+def test_a_site_name_shown_in_dutch_on_an_english_page_is_marked_as_dutch(client, seeded, url):
+    Collective.objects.update(name_nl="Kinderrechtencollectief", name_en="")
+    response = client.get(url)
+    [site_name] = elements(response, "a", **{"class": "site-name"})
+    assert site_name.get("lang") == "nl"
+    assert meta_content(response, property="og:site_name") == "Kinderrechtencollectief"
+
+
+def test_a_site_name_in_the_pages_language_has_no_lang_of_its_own(client, seeded):
+    [site_name] = elements(client.get("/en/who-are-we/"), "a", **{"class": "site-name"})
+    assert site_name.get("lang") is None
+
+
 @pytest.fixture
 def njr_without_english(seeded):
     MemberOrganization.objects.filter(slug="njr").update(description_en="")
