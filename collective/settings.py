@@ -204,6 +204,8 @@ STORAGES = {
                 "querystring_auth": False,
                 "default_acl": None,
                 "file_overwrite": False,
+                # Logo names carry a hash of their content (organizations.images).
+                "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
             },
         }
         if MEDIA_STORAGE == "s3"

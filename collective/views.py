@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.template import loader
 from django.templatetags.static import static
 from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language_from_path, get_language_from_request, override
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -19,6 +20,7 @@ from django.views.decorators.vary import vary_on_headers
 from django.views.generic import TemplateView
 from django.views.static import serve
 
+from organizations.images import is_content_addressed
 from organizations.models import AdvisoryBody, MemberOrganization
 
 from . import seo
@@ -96,20 +98,29 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+# How long browsers and proxies keep an uploaded file: a year for names that carry a hash of
+# their content, five minutes (then a check with Last-Modified) for logos stored before that.
+MEDIA_IMMUTABLE_SECONDS = 365 * 24 * 60 * 60
+MEDIA_REVALIDATE_SECONDS = 5 * 60
+
+
 @read_only
-@cache_control(max_age=5 * 60, public=True)
 def media(request, path):
     """An uploaded file from the local media folder (SERVE_MEDIA).
 
-    Only logos are uploaded, re-encoded as PNG, JPEG or WebP. A logo uploaded again under a
-    name that was freed (cleared, then a new file of the same name) reuses its address, so
-    copies are kept five minutes and then checked with Last-Modified. Django's static view
-    refuses paths outside the folder; a name the file system cannot hold is no file either.
+    Only logos are uploaded, re-encoded as PNG, JPEG or WebP, under names that carry a hash of
+    their content (see organizations.images). Django's static view refuses paths outside the
+    folder; a name the file system cannot hold is no file either.
     """
     try:
-        return serve(request, path, document_root=settings.MEDIA_ROOT)
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
     except OSError as error:  # e.g. a name longer than the file system allows
         raise Http404 from error
+    if is_content_addressed(path):
+        patch_cache_control(response, public=True, max_age=MEDIA_IMMUTABLE_SECONDS, immutable=True)
+    else:
+        patch_cache_control(response, public=True, max_age=MEDIA_REVALIDATE_SECONDS)
+    return response
 
 
 def favicon(request):

@@ -1,5 +1,8 @@
+from dataclasses import dataclass
+
 from adminsortable2.admin import SortableAdminMixin
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -16,8 +19,29 @@ from collective.editing.drafts import SAVE_DRAFT
 from collective.translations.admin import TranslationStateAdminMixin, TranslationStateFilter
 
 from . import ordering
-from .images import LogoFormField
+from .images import LogoFormField, uploaded_as
 from .models import AdvisoryBody, FormerSlug, MemberOrganization
+
+
+@dataclass(frozen=True)
+class StoredLogo:
+    """The current logo as the form names it: its address, and its name as it was uploaded."""
+
+    url: str
+    name: str
+
+    def __str__(self):
+        return self.name
+
+
+class LogoWidget(AdminFileWidget):
+    """The admin's file input, naming the current logo without the hash the site adds."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            context["widget"]["value"] = StoredLogo(value.url, uploaded_as(value.name))
+        return context
 
 
 def organization_fieldsets(*main_fields, extra=()):
@@ -57,7 +81,7 @@ class OrganizationAdmin(
     formfield_overrides = {
         # A website typed without a scheme means https (Django 6's default too).
         models.URLField: {"assume_scheme": "https"},
-        models.ImageField: {"form_class": LogoFormField},
+        models.ImageField: {"form_class": LogoFormField, "widget": LogoWidget},
     }
 
     def get_changeform_initial_data(self, request):

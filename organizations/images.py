@@ -9,10 +9,15 @@ A logo that passes is stored re-encoded, upright and without metadata (EXIF can 
 positions and camera serial numbers), and gets small WebP and PNG renditions for a display
 box of 128 CSS pixels, so pages never send the full upload. Rendition names and sizes follow
 from the original's name and stored size alone, so rendering a page opens no image.
+
+An original's name ends in a hash of its bytes ("logos/njr.3fa9c1d2e4b5f607.png"), so a name
+never stands for other content, even once a cleared logo's name is free again: browsers and
+proxies may keep these files, and the renditions named after them, for a year.
 """
 
 import hashlib
 import io
+import re
 from functools import cache as memoize
 from pathlib import PurePosixPath
 
@@ -46,6 +51,15 @@ SVG_EXTENSIONS = (".svg", ".svgz")
 TOO_MANY_PIXELS = _("The logo has more than 40 megapixels; make it smaller.")
 SVG_REFUSED = _("SVG logos are not accepted; upload PNG, JPEG or WebP.")
 NOT_AN_IMAGE = _("This file is not a readable image.")
+
+# The hash in an original's name: 16 hex digits of its SHA-256. A stem is shortened to fit the
+# field's 100 characters with "logos/", the hash, the extension and room to spare.
+HASH_LENGTH = 16
+MAX_STEM_LENGTH = 60
+_HASH_IN_STEM = re.compile(rf"\.[0-9a-f]{{{HASH_LENGTH}}}\Z")
+_CONTENT_ADDRESSED = re.compile(
+    rf"\.[0-9a-f]{{{HASH_LENGTH}}}\.(?:png|jpe?g|webp)(?:-[0-9]+\.(?:webp|png))?\Z"
+)
 
 # Renditions: the longest side fits a box of BOX_CSS_PIXELS, at each density.
 BOX_CSS_PIXELS = 128
@@ -195,11 +209,10 @@ def clean_upload(field_file):
     image = read_upload(field_file)
     image_format = image.format
     upright = normalized(image)
-    field_file.name = name_for_format(field_file.name, image_format)
+    data = encode(upright, image_format, ORIGINAL_OPTIONS)
+    field_file.name = content_addressed_name(name_for_format(field_file.name, image_format), data)
     # Django reads the new width and height from this file, by this name, once it is stored.
-    field_file.file = ContentFile(
-        encode(upright, image_format, ORIGINAL_OPTIONS), name=field_file.name
-    )
+    field_file.file = ContentFile(data, name=field_file.name)
     return build_renditions(upright)
 
 
@@ -269,6 +282,34 @@ def name_for_format(name, image_format):
     return str(path.with_suffix(suffix if suffix in extensions else extensions[0]))
 
 
+def content_addressed_name(name, data):
+    """The name with a hash of the file's bytes before its extension: "njr.3fa9c1d2e4b5f607.png".
+
+    A hash already in the name (a logo downloaded from the site and uploaded again) is
+    replaced, not added to.
+    """
+    path = PurePosixPath(name)
+    stem = _HASH_IN_STEM.sub("", path.stem)[:MAX_STEM_LENGTH]
+    digest = hashlib.sha256(data).hexdigest()[:HASH_LENGTH]
+    return str(path.with_name(f"{stem}.{digest}{path.suffix}"))
+
+
+def uploaded_as(name):
+    """A stored logo's file name as its uploader knows it: "logos/njr.3fa9c1d2e4b5f607.png" is
+    "njr.png"."""
+    path = PurePosixPath(name)
+    return _HASH_IN_STEM.sub("", path.stem) + path.suffix
+
+
+def is_content_addressed(name):
+    """Whether a stored name (an original or a rendition) always stands for the same bytes.
+
+    Logos stored before names carried a hash do not: a cleared logo's name could be given to
+    another upload.
+    """
+    return _CONTENT_ADDRESSED.search(name) is not None
+
+
 def build_renditions(image):
     """WebP and PNG at each density, keyed by (extension, density), in RENDITIONS order."""
     base = image.convert("RGBA" if image.has_transparency_data else "RGB")
@@ -307,7 +348,12 @@ def rendition_url(original_name, extension, density):
 
 
 def store_renditions(original_name, renditions):
-    """Write renditions under their deterministic names, replacing what was there."""
+    """Write renditions under their deterministic names, replacing what was there.
+
+    Rebuilt renditions (`regenerate_logo_renditions`) are the same pictures under the same
+    names; a change to how they look (box, format) must change rendition_name, as browsers
+    keep them for a year.
+    """
     for (extension, density), data in renditions.items():
         name = rendition_name(original_name, extension, density)
         # Storage.save never overwrites; it would pick another name.

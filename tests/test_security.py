@@ -146,6 +146,23 @@ def test_uploaded_logos_are_served_from_the_media_folder(client, db, settings, t
 
 
 @pytest.mark.parametrize(
+    "name",
+    ["logos/njr.0123456789abcdef.png", "logos/renditions/njr.0123456789abcdef.png-256.webp"],
+)
+def test_logos_named_by_their_content_are_kept_for_a_year(client, db, settings, tmp_path, name):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / name).parent.mkdir(parents=True)
+    (tmp_path / name).write_bytes(b"\x89PNG\r\n\x1a\n")
+    response = client.get(f"/media/{name}")
+    assert response.status_code == 200
+    assert set(response["Cache-Control"].split(", ")) == {
+        "public",
+        "max-age=31536000",
+        "immutable",
+    }
+
+
+@pytest.mark.parametrize(
     "path",
     [
         "/media/../outside.txt",

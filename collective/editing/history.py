@@ -1,7 +1,6 @@
 """What changed between two moments of an object's recorded history (django-simple-history)."""
 
 import datetime
-import posixpath
 import re
 from dataclasses import dataclass
 
@@ -9,6 +8,8 @@ from django.db import models
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext
+
+from organizations.images import uploaded_as
 
 from ..translations.status import translated_fields
 
@@ -123,8 +124,8 @@ def _display(value):
 
 
 def _file_name(value):
-    """A stored file as an editor knows it: its name without the storage folder."""
-    return posixpath.basename(str(value or "")) or gettext("no file")
+    """A stored file as an editor knows it: the name it was uploaded under."""
+    return uploaded_as(str(value)) if value else gettext("no file")
 
 
 def _text(value):

@@ -4,8 +4,8 @@ from django.urls import reverse
 
 from collective.models import Collective
 from organizations.models import AdvisoryBody, MemberOrganization
-from tests.html import visible_text
-from tests.organizations.test_images import jpeg_with_odd_exif
+from tests.html import elements, visible_text
+from tests.organizations.test_images import image_bytes, jpeg_with_odd_exif
 
 
 def member_form(**overrides):
@@ -106,6 +106,20 @@ def test_a_photo_with_odd_exif_is_stored_upright(admin_client, seeded, tmp_path,
     assert response.status_code == 302
     njr.refresh_from_db()
     assert (njr.logo_width, njr.logo_height) == (300, 400)
+
+
+def test_the_form_names_the_current_logo_as_it_was_uploaded(
+    admin_client, seeded, tmp_path, settings
+):
+    settings.MEDIA_ROOT = tmp_path
+    njr = MemberOrganization.objects.get(slug="njr")
+    url = reverse("admin:organizations_memberorganization_change", args=[njr.pk])
+    upload = SimpleUploadedFile("njr-logo.png", image_bytes(size=(400, 400)))
+    assert admin_client.post(url, member_form(slug="njr", logo=upload)).status_code == 302
+    njr.refresh_from_db()
+    [current] = [a for a in elements(admin_client.get(url), "a") if "/media/logos/" in a["href"]]
+    assert current["href"] == f"/media/{njr.logo.name}"
+    assert "Huidige: njr-logo.png" in visible_text(admin_client.get(url))
 
 
 def test_member_list_shows_which_languages_miss_content(admin_client, seeded):

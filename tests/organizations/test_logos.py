@@ -1,5 +1,6 @@
 """Logos end to end: uploads through a model form, the files they leave, the tag, the command."""
 
+import hashlib
 import io
 from types import SimpleNamespace
 from unittest import mock
@@ -74,6 +75,15 @@ def stored_logo(organization):
     return tuple(row.get(pk=organization.pk).values())
 
 
+def stored_upload(media, organization, name):
+    """The stored name of a logo uploaded as `name`, checked to carry the hash of its bytes."""
+    logo = stored_logo(organization)[0]
+    digest = hashlib.sha256((media / logo).read_bytes()).hexdigest()[:16]
+    stem, _dot, extension = name.rpartition(".")
+    assert logo == f"logos/{stem}.{digest}.{extension}"
+    return logo
+
+
 def pixel_size(media, name):
     with Image.open(media / name) as image:
         return image.size
@@ -141,9 +151,10 @@ def test_bad_upload_is_refused_with_its_message_and_stores_nothing(member, media
 def test_good_upload_is_stored_with_its_renditions(member, media, image_format, name):
     form = submit(member, image_upload(size=(1000, 500), image_format=image_format, name=name))
     assert form.errors == {}
-    assert stored_logo(member) == (f"logos/{name}", 1000, 500)
-    assert stored_files(media) == logo_files(f"logos/{name}")
-    with Image.open(media / f"logos/{name}") as original:
+    logo = stored_upload(media, member, name)
+    assert stored_logo(member) == (logo, 1000, 500)
+    assert stored_files(media) == logo_files(logo)
+    with Image.open(media / logo) as original:
         assert original.format == image_format
 
 
@@ -166,8 +177,7 @@ def test_renditions_fit_128_css_pixels_at_1x_and_2x(
 
 def test_upload_named_with_the_wrong_extension_is_stored_under_the_right_one(member, media):
     submit(member, image_upload(image_format="JPEG", name="logo.png"))
-    member.refresh_from_db()
-    assert member.logo.name == "logos/logo.jpg"
+    assert stored_upload(media, member, "logo.jpg")
 
 
 def test_a_cameras_multi_picture_jpeg_is_stored_as_a_jpeg(member, media):
@@ -179,8 +189,9 @@ def test_a_cameras_multi_picture_jpeg_is_stored_as_a_jpeg(member, media):
     form = submit(member, SimpleUploadedFile("photo.jpg", buffer.getvalue()))
 
     assert form.errors == {}
-    assert stored_logo(member) == ("logos/photo.jpg", 600, 400)
-    with Image.open(media / "logos/photo.jpg") as original:
+    logo = stored_upload(media, member, "photo.jpg")
+    assert stored_logo(member) == (logo, 600, 400)
+    with Image.open(media / logo) as original:
         red, _green, blue = original.getpixel((0, 0))
         assert original.format == "JPEG"
         assert blue > 100 > red, "the photo, not the second picture"
@@ -197,18 +208,56 @@ def test_stored_original_and_renditions_carry_no_exif(member, media):
 
 def test_exif_orientation_is_applied_before_the_exif_goes(member, media):
     submit(member, photo_upload(size=(300, 200), orientation=6))
-    assert stored_logo(member) == ("logos/photo.jpg", 200, 300)
-    assert pixel_size(media, "logos/photo.jpg") == (200, 300)
-    assert pixel_size(media, images.rendition_name("logos/photo.jpg", "png", 1)) == (85, 128)
+    logo = stored_upload(media, member, "photo.jpg")
+    assert stored_logo(member) == (logo, 200, 300)
+    assert pixel_size(media, logo) == (200, 300)
+    assert pixel_size(media, images.rendition_name(logo, "png", 1)) == (85, 128)
 
 
 def test_advisory_body_gets_renditions_too(media):
     advisor = baker.make(
         AdvisoryBody, name_nl="NJi", role_nl="adviseur", logo=image_upload(size=(400, 400))
     )
-    assert stored_logo(advisor) == ("logos/logo.png", 400, 400)
+    assert stored_logo(advisor) == (stored_upload(media, advisor, "logo.png"), 400, 400)
     assert stored_files(media) == logo_files(advisor.logo.name)
     assert pixel_size(media, images.rendition_name(advisor.logo.name, "webp", 2)) == (256, 256)
+
+
+def test_a_new_logo_under_a_freed_name_gets_a_new_address(member, media, on_commit):
+    """Browsers keep logos for a year, so one name must never stand for other content."""
+    with on_commit():
+        submit(member, image_upload(size=(400, 400), name="logo.png"))
+    first = stored_logo(member)[0]
+    with on_commit():
+        submit(member, clear=True)
+    assert stored_files(media) == []
+    with on_commit():
+        submit(member, image_upload(size=(400, 400), name="logo.png", color="red"))
+    second = stored_upload(media, member, "logo.png")
+    assert second != first
+    assert images.is_content_addressed(second)
+
+
+def test_a_logo_downloaded_from_the_site_and_uploaded_again_gets_one_hash(member, media):
+    submit(member, image_upload(name="njr.0123456789abcdef.png"))
+    assert stored_upload(media, member, "njr.png")
+
+
+def test_a_long_upload_name_is_shortened_and_keeps_its_hash(member, media):
+    submit(member, image_upload(name="x" * 95 + ".png"))
+    logo = stored_upload(media, member, "x" * images.MAX_STEM_LENGTH + ".png")
+    assert len(logo) <= MemberOrganization._meta.get_field("logo").max_length
+
+
+def test_only_names_with_a_hash_of_their_content_count_as_content_addressed():
+    hashed = "logos/njr.0123456789abcdef.png"
+    assert images.is_content_addressed(hashed)
+    assert images.is_content_addressed(images.rendition_name(hashed, "webp", 2))
+    assert not images.is_content_addressed("logos/njr.png")
+    assert not images.is_content_addressed(images.rendition_name("logos/njr.png", "png", 1))
+    assert not images.is_content_addressed("logos/njr.0123456789abcdef_Ab3dE9x.png")
+    assert images.uploaded_as(hashed) == "njr.png"
+    assert images.uploaded_as("logos/njr.png") == "njr.png"
 
 
 def test_a_logo_stored_directly_gets_renditions(member, media):
@@ -232,18 +281,19 @@ def test_replacing_a_logo_removes_the_old_original_and_renditions(
 ):
     with on_commit():
         submit(member_with_logo, image_upload(size=(600, 300), name="new.png"))
-    assert stored_files(media) == logo_files("logos/new.png")
+    assert stored_files(media) == logo_files(stored_upload(media, member_with_logo, "new.png"))
 
 
 def test_old_files_stay_until_the_transaction_commits(
     member_with_logo, media, django_capture_on_commit_callbacks
 ):
+    old = media / member_with_logo.logo.name
     with django_capture_on_commit_callbacks() as callbacks:
         submit(member_with_logo, image_upload(size=(600, 300), name="new.png"))
-    assert (media / "logos/logo.png").exists()
+    assert old.exists()
     for callback in callbacks:
         callback()
-    assert not (media / "logos/logo.png").exists()
+    assert not old.exists()
 
 
 def test_clearing_a_logo_removes_its_files(member_with_logo, media, on_commit):
@@ -306,16 +356,15 @@ def test_tag_renders_a_picture_of_webp_and_png_renditions(member_with_logo):
     page = render_logo(member_with_logo)
     source = only(elements(page, "source"))
     img = only(elements(page, "img"))
+    renditions = "/media/" + member_with_logo.logo.name.replace("logos/", "logos/renditions/")
     assert len(elements(page, "picture")) == 1
     assert source == {
         "type": "image/webp",
-        "srcset": "/media/logos/renditions/logo.png-128.webp 1x, "
-        "/media/logos/renditions/logo.png-256.webp 2x",
+        "srcset": f"{renditions}-128.webp 1x, {renditions}-256.webp 2x",
     }
     assert img == {
-        "src": "/media/logos/renditions/logo.png-128.png",
-        "srcset": "/media/logos/renditions/logo.png-128.png 1x, "
-        "/media/logos/renditions/logo.png-256.png 2x",
+        "src": f"{renditions}-128.png",
+        "srcset": f"{renditions}-128.png 1x, {renditions}-256.png 2x",
         "width": "128",
         "height": "64",
         "alt": "Logo van Voorbeeld",
