@@ -14,22 +14,27 @@ changes, and never a reason for the site to fail.
 - Every cache call goes through `_safely`: when the cache is unreachable the page is rendered
   from the database, a warning is logged, and the cache is left alone for a few seconds
   instead of making every request wait for a dead server.
-- Responses carry an ETag and Last-Modified (conditional requests get a 304) and a
-  Cache-Control that lets a reverse proxy keep them for a short, configurable time. Anyone
-  with a session (staff) gets fresh, private pages.
+- A version bump the cache does not take (a brief outage, a refused write) is kept and sent
+  again before this process next reads the cache.
+- Pages are kept per release (the static files' manifest), and only for the Host header the
+  site is served under (lower case, its own port): other spellings are rendered, not kept.
+- Responses carry an ETag, and kept pages a Last-Modified (conditional requests get a 304),
+  and a Cache-Control that lets a reverse proxy keep them for a short, configurable time, never
+  past midnight. Anyone with a session (staff) gets fresh, private pages.
 """
 
 import datetime
+import functools
 import hashlib
 import logging
 import threading
 import time
 from collections import OrderedDict
-from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.http.request import split_domain_port
 from django.urls import translate_url
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -75,9 +80,19 @@ def _version_key(language, path):
 
 
 def _page_key(request, language):
+    # The release: pages rendered by an older deployment name static files it had, which a
+    # new one may no longer serve, and servers of both share the cache during a rolling update.
     host = request.get_host()
-    digest = hashlib.sha256(f"{request.scheme}://{host}{request.path}".encode()).hexdigest()
-    return f"page:{language}:{digest}"
+    address = f"{_release()} {request.scheme}://{host}{request.path}"
+    return f"page:{language}:{hashlib.sha256(address.encode()).hexdigest()}"
+
+
+@functools.cache
+def _release():
+    """The hash of the collected static files' manifest; empty where they are not collected."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    return getattr(staticfiles_storage, "manifest_hash", "")
 
 
 class NearPages:
@@ -161,21 +176,37 @@ def invalidate(paths):
     """New versions for these (language, path) pages: every server renders them afresh.
 
     Tried even while page reads pause after a cache failure: saves are rare, and a bump missed
-    after a short blip would leave the old pages in the cache until they expire.
+    after a short blip would leave the old pages in the cache until they expire. A bump the
+    cache does not take is kept and sent again before this process next reads the cache.
     """
-    global _paused_until
     near_pages.clear()
+    _unsent_versions.update(_version_key(lang, path) for lang, path in paths)
+    _send_unsent_versions()
+
+
+# Version keys whose bump the cache did not take (see invalidate).
+_unsent_versions = set()
+
+
+def _send_unsent_versions():
+    """Bump every version still unsent, with a new stamp; kept for later if the cache fails."""
+    global _paused_until
+    keys = set(_unsent_versions)
+    if not keys:
+        return
     stamp = time.time_ns()
     try:
-        cache.set_many({_version_key(lang, path): stamp for lang, path in paths}, None)
+        cache.set_many(dict.fromkeys(keys, stamp), None)
     except Exception as error:  # as in _safely: a save must not fail because of the cache
         _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
         logger.error(
-            "Cache unavailable, pages could not be marked as changed; "
-            "they may show old content for up to %s seconds: %s",
-            settings.PAGE_CACHE_SECONDS,
+            "Cache unavailable, %s pages could not be marked as changed; this server tries "
+            "again before it next reads the cache: %s",
+            len(keys),
             error,
         )
+        return
+    _unsent_versions.difference_update(keys)
 
 
 def connect():
@@ -249,11 +280,15 @@ def _who_are_we_path():
 
 def seconds_to_keep():
     """The configured time, but never past midnight: membership dates change pages daily."""
+    return min(settings.PAGE_CACHE_SECONDS, seconds_to_midnight())
+
+
+def seconds_to_midnight():
     now = timezone.localtime()
     midnight = datetime.datetime.combine(
         now.date() + datetime.timedelta(days=1), datetime.time(), now.tzinfo
     )
-    return max(1, min(settings.PAGE_CACHE_SECONDS, int((midnight - now).total_seconds())))
+    return max(1, int((midnight - now).total_seconds()))
 
 
 def _serves_staff(request):
@@ -264,7 +299,23 @@ def _serves_staff(request):
 
 
 def _cacheable(request):
-    return settings.PAGE_CACHE_SECONDS and request.method in ("GET", "HEAD")
+    return (
+        settings.PAGE_CACHE_SECONDS
+        and request.method in ("GET", "HEAD")
+        and _host_as_served(request)
+    )
+
+
+def _host_as_served(request):
+    """Whether the Host header names the site as it is served: lower case, no other port.
+
+    Django accepts an allowed host in any case and with any port, and the page's links are
+    built from it. Pages for `WWW.example.org` or `example.org:31337` are rendered, never kept:
+    a visitor cannot fill the shared cache with copies whose links lead elsewhere.
+    """
+    host = request.get_host()
+    _domain, port = split_domain_port(host)
+    return host == host.lower() and port in ("", request.META.get("SERVER_PORT"))
 
 
 class _Lookup:
@@ -285,6 +336,8 @@ class _Lookup:
         if near is not None:
             self.version, self.entry = near
             return
+        if _unsent_versions and time.monotonic() >= _paused_until:
+            _send_unsent_versions()
         found = _safely(cache.get_many, [self.version_key, self.key], default={})
         self.version = found.get(self.version_key)
         entry = found.get(self.key)
@@ -348,7 +401,7 @@ def cached_page(view):
     """
 
     @read_only
-    @wraps(view)
+    @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if _serves_staff(request):
             response = view(request, *args, **kwargs)
@@ -377,11 +430,13 @@ def _store(response, lookup):
         "content": content,
         "content_type": response["Content-Type"],
         "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
-        "last_modified": time.time(),
+        # Only a kept page has a time it was last modified that holds for the next request.
+        "last_modified": None,
     }
     version = lookup.version_to_store() if lookup is not None else None
     if version is not None:
         entry["version"] = version
+        entry["last_modified"] = time.time()
         cache_set(lookup.key, entry, seconds_to_keep())
         near_pages.put(lookup.key, version, entry, lookup.generation)
     return entry
@@ -392,24 +447,31 @@ def _respond(request, entry, language=None):
 
     response = HttpResponse(entry["content"], content_type=entry["content_type"])
     response["ETag"] = entry["etag"]
-    response["Last-Modified"] = http_date(entry["last_modified"])
+    last_modified = entry["last_modified"]
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    # A proxy keeps the page no longer than until midnight, when membership dates move on.
+    shared = min(settings.PROXY_CACHE_SECONDS, seconds_to_midnight())
     patch_cache_control(
         response,
         public=True,
         max_age=0,
-        s_maxage=settings.PROXY_CACHE_SECONDS,
-        stale_while_revalidate=settings.STALE_WHILE_REVALIDATE_SECONDS,
+        s_maxage=shared,
+        stale_while_revalidate=min(
+            settings.STALE_WHILE_REVALIDATE_SECONDS, seconds_to_midnight() - shared
+        ),
     )
     patch_vary_headers(response, ["Cookie"])
     response = get_conditional_response(
         request,
         etag=entry["etag"],
-        last_modified=int(entry["last_modified"]),
+        last_modified=None if last_modified is None else int(last_modified),
         response=response,
     )
+    # The page's own length, on a 304 too (RFC 9110 8.6: never another number); set here, as
+    # CommonMiddleware would write 0 for a 304's empty body.
+    response["Content-Length"] = str(len(entry["content"]))
     if language is not None:
-        # What LocaleMiddleware and CommonMiddleware add, for a page answered above them
-        # (to a 304 as well).
+        # What LocaleMiddleware adds, for a page answered above it (to a 304 as well).
         response["Content-Language"] = language
-        response["Content-Length"] = str(len(response.content))
     return response

@@ -374,3 +374,99 @@ def test_a_first_render_is_not_kept_when_a_version_appeared_meanwhile(client, se
     cache.set(_version_key("nl", "/nl/leden/njr/"), 12345, None)  # the save's new version
     assert lookup.version_to_store() is None
     assert _Lookup(rf.get("/nl/leden/njr/"), "nl").version_to_store() == 12345
+
+
+# Bumps the cache did not take, hosts, releases, midnight ------------------------------------
+
+
+def test_a_bump_the_cache_refused_is_sent_before_the_next_read(client, seeded, monkeypatch):
+    """A Redis that briefly refuses writes must not leave the old page up until it expires."""
+    from collective import caching
+
+    client.get("/en/members/njr/")
+    set_many, refusing = cache.set_many, [True]
+
+    def maybe_refused(*args, **kwargs):
+        if refusing:
+            raise ConnectionError("writes paused")
+        return set_many(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "set_many", maybe_refused)
+    MemberOrganization.objects.filter(slug="njr").update(description_en="Saved during a hiccup.")
+    njr = MemberOrganization.objects.get(slug="njr")
+    njr.save()  # both bumps (now and after commit) are refused
+    assert caching._unsent_versions
+
+    refusing.clear()
+    monkeypatch.setattr(caching, "_paused_until", 0.0)
+    caching.near_pages.clear()
+    assert "Saved during a hiccup." in visible_text(client.get("/en/members/njr/"))
+    assert not caching._unsent_versions
+
+
+def test_the_bump_after_commit_is_what_drops_a_page_rendered_during_the_save(
+    client, seeded, django_capture_on_commit_callbacks
+):
+    """A page rendered between the save and its commit shows the old rows; it must not stay."""
+    with django_capture_on_commit_callbacks() as callbacks:
+        njr = MemberOrganization.objects.get(slug="njr")
+        njr.description_en = "Committed later."
+        njr.save()
+    # As if another request rendered now, before the commit: it read the old row.
+    MemberOrganization.objects.filter(slug="njr").update(description_en="The old text.")
+    assert "The old text." in visible_text(client.get("/en/members/njr/"))
+    MemberOrganization.objects.filter(slug="njr").update(description_en="Committed later.")
+    for callback in callbacks:
+        callback()
+    assert "Committed later." in visible_text(client.get("/en/members/njr/"))
+
+
+@pytest.mark.parametrize("host", ["TESTSERVER", "testserver:31337"])
+def test_a_page_for_another_spelling_of_the_host_is_rendered_but_not_kept(client, seeded, host):
+    response = client.get("/nl/leden/njr/", headers={"host": host})
+    assert response.status_code == 200
+    assert f"http://{host}/nl/leden/njr/" in response.content.decode()
+    assert not [key for key in cache._cache if ":page:" in key], "nothing kept"
+    kept = client.get("/nl/leden/njr/")
+    assert "http://testserver/nl/leden/njr/" in kept.content.decode()
+    assert [key for key in cache._cache if ":page:" in key], "the site's own host is kept"
+
+
+def test_pages_of_another_release_are_not_served(client, seeded, monkeypatch):
+    from collective import caching
+
+    client.get("/nl/leden/njr/")
+    caching.near_pages.clear()
+    monkeypatch.setattr(caching, "_release", lambda: "a newer manifest")
+    MemberOrganization.objects.filter(slug="njr").update(description_nl="Na de uitrol.")
+    assert "Na de uitrol." in visible_text(client.get("/nl/leden/njr/"))
+
+
+def test_proxies_keep_no_page_past_midnight(client, seeded, monkeypatch):
+    from collective import caching
+
+    monkeypatch.setattr(caching, "seconds_to_midnight", lambda: 90)
+    cache_control = client.get("/nl/leden/njr/")["Cache-Control"]
+    assert "s-maxage=60" in cache_control
+    assert "stale-while-revalidate=30" in cache_control
+    monkeypatch.setattr(caching, "seconds_to_midnight", lambda: 20)
+    cache_control = client.get("/nl/leden/njr/")["Cache-Control"]
+    assert "s-maxage=20" in cache_control
+    assert "stale-while-revalidate=0" in cache_control
+
+
+def test_a_304_carries_the_pages_length_or_none(client, seeded):
+    first = client.get("/nl/wie-zijn-wij/")
+    again = client.get("/nl/wie-zijn-wij/", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+    assert again["Content-Length"] == str(len(first.content))
+
+
+def test_a_page_that_is_not_kept_has_no_last_modified(client, seeded, settings):
+    """Its render time would change on every request, and If-Modified-Since never match."""
+    settings.PAGE_CACHE_SECONDS = 0
+    response = client.get("/nl/wie-zijn-wij/")
+    assert response["ETag"]
+    assert "Last-Modified" not in response
+    again = client.get("/nl/wie-zijn-wij/", headers={"if-none-match": response["ETag"]})
+    assert again.status_code == 304
