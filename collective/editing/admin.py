@@ -73,13 +73,31 @@ class EditingAdminMixin:
                 )
                 return
             obj = current
-        elif change and _writes_nothing_new(obj) and drafts.draft_for(obj) is None:
+        draft = drafts.draft_for(obj) if self._publishes_the_draft(request) else None
+        # The change form publishes the draft it was opened on; a draft someone saved after
+        # that is kept for its editor, whatever this save does.
+        publishes = draft is not None and drafts.stamp(draft) == form.cleaned_data.get("draft_seen")
+        if draft is not None and not publishes:
+            messages.warning(request, self._kept_draft_note(draft))
+        if (
+            change
+            and not publishes
+            and not self._is_list_edit(request)
+            and _writes_nothing_new(obj)
+        ):
             # Saving an unchanged form: no empty history entry, no new version for others'
-            # open forms, no pages to refresh. (A restore or a draft always has changes.)
+            # open forms, no pages to refresh. (A restore always has changes.)
             return
         super().save_model(request, obj, form, change)
-        if self._publishes_the_draft(request):
+        if publishes:
             drafts.discard(obj)
+
+    @staticmethod
+    def _kept_draft_note(draft):
+        return _(
+            "%(user)s saved a draft of this page at %(time)s, after you opened this form. "
+            "Your save left that draft alone: it is kept for its editor."
+        ) % {"user": drafts.saved_by_name(draft), "time": drafts.saved_at_text(draft)}
 
     def _is_list_edit(self, request):
         return self._is_admin_view(request, "changelist")

@@ -5,6 +5,9 @@ import copy
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from .models import Draft
 
@@ -20,6 +23,19 @@ def draft_for(obj):
     if obj is None or obj.pk is None:
         return None
     return Draft.objects.filter(**_lookup(obj)).select_related("saved_by").first()
+
+
+def stamp(draft):
+    """Which draft, saved when: a form carries it to tell whether the draft changed meanwhile."""
+    return "" if draft is None else f"{draft.pk}:{draft.saved_at.isoformat()}"
+
+
+def saved_by_name(draft):
+    return str(draft.saved_by) if draft.saved_by else gettext("someone")
+
+
+def saved_at_text(draft):
+    return date_format(timezone.localtime(draft.saved_at), "DATETIME_FORMAT")
 
 
 def save_draft(obj, cleaned_data, user, version=""):
@@ -82,6 +98,7 @@ def with_draft(obj, draft=None):
         return obj
     preview = copy.copy(obj)
     preview.draft_version = draft.based_on
+    preview.draft_stamp = stamp(draft)
     for name, value in draft.data.items():
         field = obj._meta.get_field(name)
         setattr(preview, field.attname, field.to_python(value))

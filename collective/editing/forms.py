@@ -6,6 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst, normalize_newlines
 from django.utils.translation import gettext_lazy as _
 
+from . import drafts
 from .drafts import SAVE_DRAFT
 from .history import changes_since
 
@@ -21,6 +22,9 @@ class ConcurrentEditForm(forms.ModelForm):
     """
 
     edit_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # The draft the form was opened on (drafts.stamp), or "": a draft saved after that by
+    # someone else is neither replaced by this form's draft nor dropped by its save.
+    draft_seen = forms.CharField(widget=forms.HiddenInput, required=False)
     # Who is saving (set by EditingAdminMixin.get_form), so a conflict with their own save in
     # another window is not blamed on someone else.
     editor = None
@@ -31,6 +35,7 @@ class ConcurrentEditForm(forms.ModelForm):
         self.fields["edit_version"].initial = (
             getattr(self.instance, "draft_version", "") or self._stored_version()
         )
+        self.fields["draft_seen"].initial = getattr(self.instance, "draft_stamp", "")
 
     def _stored_version(self, lock=False):
         """The row's `updated_at` as stored; with `lock`, the row stays locked until the save.
@@ -56,10 +61,15 @@ class ConcurrentEditForm(forms.ModelForm):
             cleaned_data[name] = _lf(value)
         if SAVE_DRAFT in self.data:
             self._refuse_files_in_a_draft()
+            self._refuse_replacing_another_draft(cleaned_data.get("draft_seen", ""))
         seen = cleaned_data.get("edit_version")
+        if seen and _moment(seen) is None:  # a tampered form: said, not a traceback
+            raise ValidationError(
+                _("This form is incomplete or out of date; open it again."), code="bad_version"
+            )
         current = self._stored_version(lock=True)
         if self.instance.pk and seen and seen != current:
-            changes, users = changes_since(self.instance, parse_datetime(seen))
+            changes, users = changes_since(self.instance, _moment(seen))
             if changes is not None and not self._would_undo(changes):
                 return cleaned_data
             changes = changes or []
@@ -70,6 +80,21 @@ class ConcurrentEditForm(forms.ModelForm):
             self._ask_for_files_again()
             raise ValidationError(self._conflict_message(changes, users, kept), code="conflict")
         return cleaned_data
+
+    def _refuse_replacing_another_draft(self, seen):
+        """Saving a draft replaces the object's draft: only the one this form was opened on."""
+        current = drafts.draft_for(self.instance)
+        if current is None or drafts.stamp(current) == seen:
+            return
+        raise ValidationError(
+            _(
+                "%(user)s saved a draft of this page at %(time)s, after you opened this form. "
+                "Saving yours would replace it: copy your changes, open the form again (it "
+                "opens on that draft) and add them there."
+            )
+            % {"user": drafts.saved_by_name(current), "time": drafts.saved_at_text(current)},
+            code="other_draft",
+        )
 
     def _refuse_files_in_a_draft(self):
         """A draft keeps texts only: say so rather than save it and drop a chosen file."""
@@ -190,6 +215,14 @@ def _differs(field, value, posted):
     shell have LF. Without this, a text the editor never touched would count as edited.
     """
     return field.has_changed(_lf(value), _lf(posted))
+
+
+def _moment(value):
+    """The time a form's version names, or None when it names none."""
+    try:
+        return parse_datetime(value)
+    except ValueError:  # the shape of a time, but no such day or hour
+        return None
 
 
 def _lf(value):

@@ -332,3 +332,14 @@ def test_replacing_a_logo_someone_else_just_stored_is_refused(
     assert "theirs.png" in visible_text(refused), "the message names the logo they stored"
     njr.refresh_from_db()
     assert njr.logo.name == their_logo
+
+
+@pytest.mark.parametrize("version", ["garbage", "2024-13-45T00:00:00", "2026-02-30T10:00:00+00:00"])
+def test_a_tampered_version_is_refused_with_a_message(editor_client, njr, version):
+    data = form_data(editor_client.get(change_url(njr)))
+    data.update(edit_version=version, description_nl="Gewijzigd.", _save="x")
+    response = editor_client.post(change_url(njr), data)
+    assert response.status_code == 200
+    assert "Dit formulier is onvolledig of verouderd" in visible_text(response)
+    njr.refresh_from_db()
+    assert njr.description_nl != "Gewijzigd."

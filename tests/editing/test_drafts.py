@@ -252,3 +252,62 @@ def test_the_preview_of_an_unpublished_member_links_back_without_a_missing_ancho
     back = [a["href"] for a in elements(preview, "a") if a["href"].startswith("/nl/wie-zijn-wij/")]
     assert back, "the breadcrumb leads back to the list"
     assert not [href for href in back if "#" in href], "the list does not show it: no anchor"
+
+
+# A draft someone saved after another editor opened the form -----------------------------------
+
+
+@pytest.fixture
+def form_opened_before_the_draft(admin_client, njr):
+    """Another editor's form, opened before the editor saves a draft (no draft to show)."""
+    return form_data(admin_client.get(change_url(njr)))
+
+
+def test_a_save_from_a_form_opened_before_a_draft_keeps_that_draft(
+    admin_client, form_opened_before_the_draft, drafted_njr
+):
+    data = {**form_opened_before_the_draft, "website": "https://www.njr.nl/nieuw", "_save": "x"}
+    response = admin_client.post(change_url(drafted_njr), data, follow=True)
+    assert "Uw opslag laat dat concept ongemoeid" in visible_text(response)
+    drafted_njr.refresh_from_db()
+    assert drafted_njr.website == "https://www.njr.nl/nieuw"
+    assert Draft.objects.get().data["description_nl"] == "Concept NL."
+
+
+def test_an_unchanged_save_from_a_form_opened_before_a_draft_keeps_that_draft(
+    admin_client, form_opened_before_the_draft, drafted_njr
+):
+    admin_client.post(change_url(drafted_njr), {**form_opened_before_the_draft, "_save": "x"})
+    assert Draft.objects.get().data["description_nl"] == "Concept NL."
+
+
+def test_a_draft_from_a_form_opened_before_another_draft_does_not_replace_it(
+    admin_client, form_opened_before_the_draft, drafted_njr
+):
+    data = {
+        **form_opened_before_the_draft,
+        "website": "https://www.njr.nl/nieuw",
+        "_save_draft": "x",
+    }
+    response = admin_client.post(change_url(drafted_njr), data)
+    assert response.status_code == 200
+    assert "Uw concept zou het vervangen" in visible_text(response)
+    assert Draft.objects.get().data == {
+        "description_nl": "Concept NL.",
+        "description_en": "Draft EN.",
+    }
+
+
+def test_the_form_opened_on_the_draft_still_publishes_and_updates_it(
+    admin_client, editor_client, drafted_njr
+):
+    data = form_data(editor_client.get(change_url(drafted_njr)))
+    again = editor_client.post(
+        change_url(drafted_njr), {**data, "description_en": "Draft EN 2.", "_save_draft": "x"}
+    )
+    assert again.status_code == 302
+    data = form_data(editor_client.get(change_url(drafted_njr)))
+    assert editor_client.post(change_url(drafted_njr), {**data, "_save": "x"}).status_code == 302
+    drafted_njr.refresh_from_db()
+    assert drafted_njr.description_en == "Draft EN 2."
+    assert not Draft.objects.exists()
