@@ -11,7 +11,7 @@ Every setting can be changed with an environment variable (default in brackets):
     GUNICORN_TIMEOUT              seconds before a busy worker is killed and replaced [30]
     GUNICORN_GRACEFUL_TIMEOUT     seconds to finish running requests on restart/stop [30]
     GUNICORN_KEEPALIVE            seconds an idle keep-alive connection stays open [5]
-    GUNICORN_FORWARDED_ALLOW_IPS  proxies whose X-Forwarded-* headers are trusted
+    GUNICORN_FORWARDED_ALLOW_IPS  proxies whose X-Forwarded-* headers are trusted (by Django too)
                                   [127.0.0.1,::1]
     GUNICORN_MAX_REQUESTS         requests after which a worker is replaced; 0: never [10000]
     GUNICORN_MAX_REQUESTS_JITTER  random extra requests, so workers differ [1000]

@@ -1,4 +1,6 @@
-"""What every public address shares in how it answers HTTP methods and redirects."""
+"""What every address shares: HTTP methods, redirects, and who is asking."""
+
+import ipaddress
 
 from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
@@ -33,3 +35,43 @@ def moved_permanently(request, url):
     response = HttpResponsePermanentRedirect(with_query(request, url))
     patch_cache_control(response, public=True, max_age=settings.PROXY_CACHE_SECONDS)
     return response
+
+
+def client_ip(request):
+    """The visitor's address, for the login lockout (AXES_CLIENT_IP_CALLABLE).
+
+    Behind nginx or a load balancer, REMOTE_ADDR is the proxy's for every visitor: a lockout
+    by user name and address would let anyone lock any editor out. When the request comes
+    from a trusted proxy (TRUSTED_PROXIES, the addresses gunicorn trusts too), the address
+    that proxy forwarded in X-Forwarded-For counts, read from the right past every trusted
+    hop, so a value the visitor put in the header themselves is never believed.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    while forwarded and _is_trusted_proxy(address):
+        hop = forwarded.pop().strip()
+        if _ip(hop) is None:
+            break
+        address = hop
+    return address
+
+
+def _is_trusted_proxy(address):
+    ip = _ip(address)
+    return ip is not None and any(ip in network for network in _trusted_networks())
+
+
+def _trusted_networks():
+    networks = []
+    for entry in settings.TRUSTED_PROXIES:
+        if entry == "*":
+            return [ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0")]
+        networks.append(ipaddress.ip_network(entry, strict=False))
+    return networks
+
+
+def _ip(text):
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None

@@ -143,6 +143,10 @@ AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The visitor's address behind nginx or a load balancer, not the proxy's (collective.http).
+AXES_CLIENT_IP_CALLABLE = "collective.http.client_ip"
+# The proxies whose X-Forwarded-For is believed: the same addresses gunicorn trusts.
+TRUSTED_PROXIES = env.list("GUNICORN_FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
 # A page in the admin's look and language, instead of django-axes' one line of English text.
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 

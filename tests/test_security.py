@@ -55,6 +55,44 @@ def test_logins_lock_out_after_repeated_failures(client, db, django_user_model):
     assert title.strip() == "Te veel mislukte aanmeldingen | Kinderrechtencollectief"
 
 
+def test_behind_a_proxy_an_attacker_cannot_lock_an_editor_out(client, db, django_user_model):
+    """Through nginx every request comes from 127.0.0.1; the forwarded address counts."""
+    django_user_model.objects.create_superuser("beheer", password="the-right-password-123")
+    login = reverse("admin:login")
+    attacker = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "203.0.113.9"}
+    for _attempt in range(6):
+        client.post(login, {"username": "beheer", "password": "wrong"}, **attacker)
+    assert (
+        client.post(login, {"username": "beheer", "password": "x"}, **attacker).status_code == 429
+    )
+
+    editor = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "198.51.100.7"}
+    response = client.post(
+        login, {"username": "beheer", "password": "the-right-password-123"}, **editor
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
+
+
+@pytest.mark.parametrize(
+    ("remote", "forwarded", "client_address"),
+    [
+        ("127.0.0.1", "203.0.113.9", "203.0.113.9"),
+        ("127.0.0.1", "6.6.6.6, 203.0.113.9", "203.0.113.9"),  # the first one the visitor wrote
+        ("203.0.113.9", "6.6.6.6", "203.0.113.9"),  # not from a proxy: the header is ignored
+        ("127.0.0.1", "not-an-address", "127.0.0.1"),
+        ("127.0.0.1", "", "127.0.0.1"),
+    ],
+)
+def test_the_client_address_is_read_past_trusted_proxies_only(
+    rf, remote, forwarded, client_address
+):
+    from collective.http import client_ip
+
+    request = rf.get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == client_address
+
+
 def test_a_good_login_still_works_before_the_limit(client, db, django_user_model):
     django_user_model.objects.create_superuser("beheer", password="the-right-password-123")
     login = reverse("admin:login")
