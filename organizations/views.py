@@ -10,9 +10,11 @@ from .models import FormerSlug
 
 def organization_context(request, organization):
     """What an organization's page shows, shared by the public view and the staff preview."""
+    collective = Collective.load()
     return {
         "organization": organization,
-        "meta": seo.organization_meta(request, organization, Collective.load()),
+        "collective": collective,
+        "meta": seo.organization_meta(request, organization, collective),
     }
 
 

@@ -1,6 +1,7 @@
 """What search engines and social networks read: titles, descriptions, languages, data."""
 
 import json
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -111,6 +112,20 @@ def test_a_site_name_shown_in_dutch_on_an_english_page_is_marked_as_dutch(client
     [site_name] = elements(response, "a", **{"class": "site-name"})
     assert site_name.get("lang") == "nl"
     assert meta_content(response, property="og:site_name") == "Kinderrechtencollectief"
+
+
+def _breadcrumb(response):
+    return re.search(r'<nav class="breadcrumb".*?</nav>', response.content.decode(), re.S).group()
+
+
+def test_the_breadcrumb_names_who_are_we_by_its_own_title(client, seeded):
+    collective = Collective.load()
+    collective.page_title_en = "Who we are"
+    collective.save()
+    assert ">Who we are</a>" in _breadcrumb(client.get("/en/members/njr/"))
+    collective.page_title_en = ""
+    collective.save()
+    assert 'lang="nl">Wie zijn wij</a>' in _breadcrumb(client.get("/en/members/njr/"))
 
 
 def test_a_site_name_in_the_pages_language_has_no_lang_of_its_own(client, seeded):

@@ -17,7 +17,7 @@ texts carry their own `lang` (see collective.localization).
 """
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -65,7 +65,11 @@ def website_link(organization):
     """A link to the organization's own website, named so that it makes sense out of context."""
     if not organization.website:
         return ""
-    label = gettext("Website of %(name)s") % {"name": organization.name}
+    # The name in the page's language, or marked with its own where another stands in.
+    name = localized(organization, "name")
+    if name.is_fallback:
+        name = format_html('<span lang="{}">{}</span>', name.language, name)
+    label = mark_safe(escape(gettext("Website of %(name)s")) % {"name": conditional_escape(name)})
     return format_html(
         '<p class="website"><a href="{}" rel="external">{}</a></p>', organization.website, label
     )

@@ -59,6 +59,21 @@ def test_the_website_link_names_the_organization_in_the_page_language(member):
     assert "Website van Voorbeeld" in visible_text(render_card(member, "nl"))
 
 
+def test_a_name_shown_in_dutch_in_the_website_link_is_marked_as_dutch(member):
+    member.name_en = ""
+    card = render_card(member, "en")
+    assert "Website of Voorbeeld" in visible_text(card)
+    assert elements(card, "a", href="https://example.org/")
+    assert elements(card, "span", lang="nl")
+    assert not elements(render_card(member, "nl"), "span", lang="nl")
+
+
+def test_a_name_in_the_website_link_is_escaped(member):
+    member.name_en = "<b>X</b> & Y"
+    html = render_card(member, "en").content.decode()
+    assert "Website of &lt;b&gt;X&lt;/b&gt; &amp; Y" in html
+
+
 def test_without_a_website_or_description_those_parts_are_left_out(member):
     member.website = ""
     member.description_nl = member.description_en = ""
