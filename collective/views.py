@@ -131,12 +131,12 @@ def favicon(request):
 def page_not_found(request, exception=None):
     """404: the language links lead to "Who are we" in each language.
 
-    The same address in another language is most likely no page either. An address typed
-    with capitals (`/nl/Wie-Zijn-Wij/`) is first tried in lower case, as slugs are.
+    The same address in another language is most likely no page either. An address that
+    means a page (see _address_meant) redirects there instead.
     """
-    lower = _public_page_in_lower_case(request)
-    if lower is not None:
-        return moved_permanently(request, lower)
+    meant = _address_meant(request)
+    if meant is not None:
+        return moved_permanently(request, meant)
     body = loader.render_to_string(
         "404.html", {"alternates": home_alternates(request)}, request=request
     )
@@ -147,18 +147,30 @@ def page_not_found(request, exception=None):
 PUBLIC_NAMESPACES = ("collective", "organizations")
 
 
-def _public_page_in_lower_case(request):
-    """The address in lower case, if that is a public page's address and this one is not.
+def _address_meant(request):
+    """The page an address that is no page most likely means, or None.
 
-    `/nl/leden/NIEMAND/` is a page's address already: the page itself found no such member
-    (and tried the slug in lower case), so it stays a 404.
+    Typed with capitals (`/nl/Wie-Zijn-Wij/`, `/WIE-ZIJN-WIJ/`), or with the page's path in
+    the other language (`/en/leden/njr/`: the English page, `/en/members/njr/`). An address
+    that is a page's already (`/nl/leden/NIEMAND/`: the page found no such member, and tried
+    the slug in lower case itself) stays a 404.
     """
+    if request.method not in ("GET", "HEAD") or _public_namespace(request.path):
+        return None
     lower = request.path.lower()
-    if lower == request.path or request.method not in ("GET", "HEAD"):
-        return None
-    if _public_namespace(request.path) or not _public_namespace(lower):
-        return None
-    return lower
+    language = get_language_from_path(lower)
+    if language is None:  # no language prefix: the lower-case address is negotiated
+        meant = any(_public_namespace(f"/{code}{lower}") for code, _name in settings.LANGUAGES)
+        return lower if lower != request.path and meant else None
+    if lower != request.path and _public_namespace(lower):
+        return lower
+    rest = lower.removeprefix(f"/{language}/")
+    for code, _name in settings.LANGUAGES:
+        other = f"/{code}/{rest}"
+        if code != language and _public_namespace(other):
+            with override(code):
+                return translate_url(other, language)
+    return None
 
 
 def _public_namespace(path):

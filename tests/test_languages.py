@@ -244,13 +244,14 @@ def test_language_redirects_keep_the_query_string(client, seeded, path, location
         ("/nl/Wie-Zijn-Wij/", "/nl/wie-zijn-wij/"),
         ("/EN/WHO-ARE-WE/?utm_source=flyer", "/en/who-are-we/?utm_source=flyer"),
         ("/NL/LEDEN/NJR/", "/nl/leden/njr/"),
+        ("/WIE-ZIJN-WIJ/", "/wie-zijn-wij/"),
     ],
 )
 def test_a_page_address_typed_with_capitals_redirects_to_it(client, seeded, typed, page):
     response = client.get(typed)
     assert response.status_code == 301
     assert response["Location"] == page
-    assert client.get(response["Location"]).status_code == 200
+    assert client.get(response["Location"], follow=True).status_code == 200
 
 
 @pytest.mark.parametrize("path", ["/nl/Niets/", "/ADMIN/", "/MEDIA/logos/x.png"])
@@ -260,3 +261,21 @@ def test_capitals_in_an_address_that_is_no_page_in_lower_case_are_a_404(client, 
 
 def test_a_form_sent_to_an_address_with_capitals_is_not_redirected(client, seeded):
     assert client.post("/nl/Wie-Zijn-Wij/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("typed", "page"),
+    [
+        ("/en/leden/njr/", "/en/members/njr/"),
+        ("/nl/who-are-we/", "/nl/wie-zijn-wij/"),
+        ("/nl/advisor/nederlands-jeugdinstituut/", "/nl/adviseur/nederlands-jeugdinstituut/"),
+        ("/en/Wie-Zijn-Wij/?ref=x", "/en/who-are-we/?ref=x"),
+    ],
+)
+def test_a_page_path_in_the_other_language_redirects_to_the_page_in_this_one(
+    client, seeded, typed, page
+):
+    response = client.get(typed)
+    assert response.status_code == 301
+    assert response["Location"] == page
+    assert client.get(page).status_code == 200
