@@ -9,7 +9,6 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from organizations.models import AdvisoryBody, MemberOrganization
@@ -37,7 +36,15 @@ def summary(value, fallback):
     """A meta description: the text in this language, shortened, or a generated sentence."""
     if not value or value.is_fallback:
         return fallback
-    return Truncator(" ".join(value.text.split())).chars(DESCRIPTION_LENGTH)
+    return shortened(" ".join(value.text.split()), DESCRIPTION_LENGTH)
+
+
+def shortened(text, length):
+    """The text, or as many of its first words as fit in `length` characters with "…"."""
+    if len(text) <= length:
+        return text
+    words = text[:length].rsplit(" ", 1)[0] if " " in text[:length] else text[: length - 1]
+    return words.rstrip(" ,;:–-") + "…"
 
 
 def content_languages(obj):

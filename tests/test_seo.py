@@ -248,3 +248,19 @@ def test_robots_txt_does_not_give_away_a_moved_admin(client, db, settings):
     settings.ADMIN_PATH = "beheer-7f3a/"
     body = client.get("/robots.txt").content.decode()
     assert "Disallow" not in body
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kort, wel.", "Kort, wel."),
+        ("een twee drie vier", "een twee…"),
+        ("een twee, drie", "een twee…"),
+        ("onafgebrokenwoord", "onafgebro…"),
+    ],
+)
+def test_a_long_description_is_cut_between_words(text, expected):
+    from collective.seo import shortened
+
+    assert shortened(text, 10) == expected
+    assert len(shortened(text, 10)) <= 10
