@@ -5,6 +5,10 @@
 // asynchronously: it may come after the page's load event. So the marks are (re)applied
 // whenever the page's elements change, for the first few seconds.
 "use strict";
+// Dutch is the source language: the forms open on its tab whatever the admin's own language,
+// as modeltranslation's language switch does (left on, it opens an English admin on the EN
+// tab while the switch shows NL, and a new member's slug follows the empty Dutch name).
+window.MODELTRANSLATION_AUTO_SELECT_CURRENT_LANGUAGE = false;
 (function () {
   function markTabs() {
     document.querySelectorAll("[data-translation-state]").forEach(function (field) {

@@ -1,6 +1,7 @@
 """The admin at common laptop widths: nothing the editor needs is covered or pushed out of view."""
 
 import pytest
+from playwright.sync_api import expect
 
 from organizations.models import MemberOrganization
 
@@ -29,3 +30,27 @@ def test_the_move_buttons_are_in_view_at_1280_pixels(editor_page, site):
     for direction in ("up", "down"):
         button = box(page, f"button.move-button[value$=':{direction}']")
         assert button["x"] + button["width"] <= results["x"] + results["width"], direction
+
+
+def test_an_english_admin_opens_the_forms_on_the_dutch_source_tab(browser, site, django_user_model):
+    from django.contrib.auth.models import Group
+
+    from collective.translations import roles
+    from tests.browser.conftest import STAFF_PASSWORD
+
+    editor = django_user_model.objects.create_user("editor", password=STAFF_PASSWORD, is_staff=True)
+    editor.groups.add(Group.objects.get(name=roles.EDITORS))
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{site}/admin/login/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(STAFF_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.goto(f"{site}/admin/organizations/memberorganization/add/")
+
+    expect(page.locator("#id_name_nl")).to_be_visible()
+    expect(page.locator("#id_name_en")).to_be_hidden()
+    expect(page.locator("#modeltranslation-main-switch")).to_have_value("0")
+    page.locator("#id_name_nl").press_sequentially("Augeo Foundation")
+    expect(page.locator("#id_slug")).to_have_value("augeo-foundation")
+    context.close()
