@@ -27,6 +27,8 @@ class EditingAdminMixin:
     change_form_template = "admin/editing/change_form.html"
     object_history_template = "admin/editing/object_history.html"
     object_history_list_template = "admin/editing/history_list.html"
+    delete_confirmation_template = "admin/editing/delete_confirmation.html"
+    delete_selected_confirmation_template = "admin/editing/delete_selected_confirmation.html"
     object_history_form_template = "admin/editing/history_form.html"
     view_on_site = False  # replaced by one link per language, see site_links()
 
@@ -160,7 +162,20 @@ class EditingAdminMixin:
 
     def history_view(self, request, object_id, extra_context=None):
         self._may_see_any(request)
+        pk = _pk_or_none(self.model, object_id)
+        deleted = not self.model._base_manager.filter(pk=pk).exists()
+        extra_context = {**(extra_context or {}), "deleted": deleted}
         return super().history_view(request, object_id, extra_context)
+
+    def revert_disabled(self, request, obj=None):
+        """A deleted object's history is kept to read; its versions are offered for no restore.
+
+        Restoring one would bring back a row whose logo files and former addresses are gone,
+        and whose slug another page may have taken since.
+        """
+        if obj is not None and not self.model._base_manager.filter(pk=obj.pk).exists():
+            return True
+        return super().revert_disabled(request, obj)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._may_see_any(request)
@@ -261,6 +276,14 @@ def _writes_nothing_new(obj):
         field.value_from_object(stored) == field.value_from_object(obj)
         for field in obj._meta.concrete_fields
     )
+
+
+def _pk_or_none(model, object_id):
+    """The primary key an address names, or None for one no row can have."""
+    try:
+        return model._meta.pk.to_python(unquote(object_id))
+    except ValidationError:
+        return None
 
 
 def _local_time(moment):

@@ -201,3 +201,45 @@ def test_saving_an_unchanged_form_records_nothing(editor_client, njr):
     assert editor_client.post(change_url(njr), {**data, "_save": "x"}).status_code == 302
     njr.refresh_from_db()
     assert (njr.history.count(), njr.updated_at) == before
+
+
+def test_a_deleted_members_history_is_kept_to_read_without_dead_restore_links(admin_client, njr):
+    edit(admin_client, njr, description_en="New EN.")
+    versions = list(njr.history.values_list("history_id", flat=True))
+    pk = njr.pk
+    njr.delete()
+    url = reverse("admin:organizations_memberorganization_history", args=[pk])
+    response = admin_client.get(url)
+    assert response.status_code == 200
+    text = visible_text(response)
+    assert "Deze lidorganisatie is verwijderd" in text
+    assert "Kies een datum" not in text
+    restore_links = [a for a in elements(response, "a") if "/history/" in a.get("href", "")]
+    assert restore_links == []
+    assert "New EN." in text
+    for version in versions:
+        restore = f"/admin/organizations/memberorganization/{pk}/history/{version}/"
+        assert admin_client.get(restore).status_code == 404
+
+
+def test_a_live_members_history_still_links_its_versions(admin_client, njr):
+    edit(admin_client, njr, description_en="New EN.")
+    url = reverse("admin:organizations_memberorganization_history", args=[njr.pk])
+    links = [a for a in elements(admin_client.get(url), "a") if "/history/" in a.get("href", "")]
+    assert len(links) == njr.history.count()
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_deleting_says_it_is_final_and_what_to_do_instead(admin_client, njr, bulk):
+    if bulk:
+        response = admin_client.post(
+            reverse("admin:organizations_memberorganization_changelist"),
+            {"action": "delete_selected", "_selected_action": [njr.pk]},
+        )
+    else:
+        response = admin_client.get(
+            reverse("admin:organizations_memberorganization_delete", args=[njr.pk])
+        )
+    text = visible_text(response)
+    assert "Verwijderen is definitief." in text
+    assert "zet dan “gepubliceerd” uit" in text
