@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 from adminsortable2.admin import SortableAdminMixin
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
@@ -79,8 +80,12 @@ class OrganizationAdmin(
     readonly_fields = ["former_addresses"]
     fieldsets = organization_fieldsets("name", "description")
     formfield_overrides = {
-        # A website typed without a scheme means https (Django 6's default too).
-        models.URLField: {"assume_scheme": "https"},
+        # A website typed without a scheme means https (Django 6's default too). A plain
+        # input: the admin's own shows the typed value as "Current" after a refused save.
+        models.URLField: {
+            "assume_scheme": "https",
+            "widget": forms.URLInput(attrs={"class": "vURLField"}),
+        },
         models.ImageField: {"form_class": LogoFormField, "widget": LogoWidget},
     }
 

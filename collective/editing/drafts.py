@@ -100,6 +100,9 @@ def with_draft(obj, draft=None):
     preview.draft_version = draft.based_on
     preview.draft_stamp = stamp(draft)
     for name, value in draft.data.items():
-        field = obj._meta.get_field(name)
+        try:
+            field = obj._meta.get_field(name)
+        except FieldDoesNotExist:  # a field removed since the draft was saved
+            continue
         setattr(preview, field.attname, field.to_python(value))
     return preview

@@ -10,7 +10,7 @@ from django.utils import timezone
 from collective.editing.forms import ConcurrentEditForm
 from organizations.models import MemberOrganization
 from tests.editing.conftest import change_url, form_data
-from tests.html import visible_text
+from tests.html import elements, visible_text
 from tests.organizations.test_images import image_upload
 
 
@@ -343,3 +343,18 @@ def test_a_tampered_version_is_refused_with_a_message(editor_client, njr, versio
     assert "Dit formulier is onvolledig of verouderd" in visible_text(response)
     njr.refresh_from_db()
     assert njr.description_nl != "Gewijzigd."
+
+
+def test_after_a_refused_save_the_website_field_shows_no_current_link_of_unsaved_input(
+    editor_client, admin_user, njr
+):
+    client = Client()
+    client.force_login(admin_user)
+    stale = form_data(client.get(change_url(njr)))
+    theirs = form_data(editor_client.get(change_url(njr)))
+    editor_client.post(change_url(njr), {**theirs, "website": "https://www.njr.nl/a", "_save": "x"})
+    refused = client.post(
+        change_url(njr), {**stale, "website": "https://www.njr.nl/c", "_save": "x"}
+    )
+    assert refused.status_code == 200
+    assert not [a for a in elements(refused, "a") if a.get("href") == "https://www.njr.nl/c"]

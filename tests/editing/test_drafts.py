@@ -311,3 +311,12 @@ def test_the_form_opened_on_the_draft_still_publishes_and_updates_it(
     drafted_njr.refresh_from_db()
     assert drafted_njr.description_en == "Draft EN 2."
     assert not Draft.objects.exists()
+
+
+def test_a_draft_naming_a_field_that_no_longer_exists_still_opens(editor_client, drafted_njr):
+    draft = Draft.objects.get()
+    draft.data = {**draft.data, "removed_field": "x"}
+    draft.save()
+    response = editor_client.get(change_url(drafted_njr))
+    assert response.status_code == 200
+    assert response.context["adminform"].form["description_en"].value() == "Draft EN."
