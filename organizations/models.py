@@ -61,6 +61,7 @@ class Organization(models.Model):
         max_length=100,
         unique=True,
         help_text=_("The last part of the page's web address, the same in every language."),
+        error_messages={"unique": _("Another page already has this address; choose another.")},
     )
     description = models.TextField(_("description"), blank=True, help_text=PLAIN_TEXT_HELP)
     logo = models.ImageField(

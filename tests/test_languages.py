@@ -279,3 +279,45 @@ def test_a_page_path_in_the_other_language_redirects_to_the_page_in_this_one(
     assert response.status_code == 301
     assert response["Location"] == page
     assert client.get(page).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("url", "heading"),
+    [
+        ("/admin/organizations/memberorganization/add/", "Lidorganisatie toevoegen"),
+        ("/admin/auth/user/add/", "Gebruiker toevoegen"),
+    ],
+)
+def test_admin_headings_start_with_a_capital(admin_client, seeded, url, heading):
+    response = admin_client.get(url)
+    assert f"<h1>{heading}</h1>" in response.content.decode()
+    assert f"<title>{heading} |" in response.content.decode()
+
+
+def test_the_user_form_speaks_dutch(admin_client, seeded):
+    text = visible_text(admin_client.get("/admin/auth/user/add/"))
+    assert "Nadat u een gebruiker hebt aangemaakt" in text
+    assert "After you" not in text
+
+
+def test_saving_and_continuing_says_so_without_a_pronoun(admin_client, seeded):
+    from organizations.models import MemberOrganization
+    from tests.editing.conftest import change_url, form_data
+
+    njr = MemberOrganization.objects.get(slug="njr")
+    data = {**form_data(admin_client.get(change_url(njr))), "description_nl": "Anders."}
+    saved = admin_client.post(change_url(njr), {**data, "_continue": "x"}, follow=True)
+    assert "U kunt hieronder verder bewerken." in visible_text(saved)
+
+
+def test_a_slug_another_page_has_is_refused_in_plain_dutch(admin_client, seeded):
+    from django.urls import reverse
+
+    response = admin_client.post(
+        reverse("admin:organizations_memberorganization_add"),
+        {"name_nl": "Nog een NJR", "slug": "njr", "position": "1", "_save": "x"},
+    )
+    assert response.status_code == 200
+    text = visible_text(response)
+    assert "Een andere pagina heeft dit adres al; kies een ander." in text
+    assert "eenzelfde" not in text

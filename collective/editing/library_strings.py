@@ -43,6 +43,7 @@ DJANGO_ADMIN = [
     _("Add link"),
     _("Change or view list link"),
     _("Error:"),  # the start of a page title after a refused form
+    _("After you’ve created a user, you’ll be able to edit more user options."),  # noqa: RUF001
 ]
 
 # django-axes (login lockout) ships no Dutch catalogue.
@@ -75,6 +76,7 @@ AXES = [
     _("Session key hash (sha256)"),
     _("The time when access attempt expires and is no longer valid."),
     _("User Agent"),
+    _("Username"),
 ]
 
 # Django's Dutch save messages put "De" before every model name; the collective is a het-word
