@@ -413,6 +413,7 @@ class RestoreReport:
     media_written: list = field(default_factory=list)
     media_present: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    cache_cleared: bool = False
 
 
 def restore(path):
@@ -435,7 +436,7 @@ def restore(path):
         _check_empty()
         to_write, report.media_present = _plan_media(manifest, staging)
         report.counts, report.media_written = _load(manifest, staging, to_write)
-    clear_page_cache()
+    report.cache_cleared = clear_page_cache()
     return report
 
 
@@ -697,5 +698,8 @@ def _store(name, local):
 
 
 def clear_page_cache():
-    """Pages cached before the restore showed an empty site; no server may serve them again."""
-    caching.clear()
+    """Pages cached before the restore showed an empty site; no server may serve them again.
+
+    Returns whether the shared cache could be emptied.
+    """
+    return caching.clear()

@@ -166,10 +166,12 @@ def shared_with_servers():
 def clear():
     """Forget every kept page: this process's copies and everything in the shared cache.
 
-    Other processes drop their own copies within PAGE_CACHE_LOCAL_SECONDS, as after a save.
+    The shared cache is emptied whole (Redis: its database, which REDIS_URL gives the site
+    alone). Other processes drop their own copies within PAGE_CACHE_LOCAL_SECONDS, as after a
+    save. Returns whether the shared cache could be emptied.
     """
     near_pages.clear()
-    _safely(cache.clear)
+    return _safely(lambda: cache.clear() or True, default=False)
 
 
 def invalidate(paths):

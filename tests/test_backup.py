@@ -178,6 +178,26 @@ def test_restore_onto_an_empty_database_brings_everything_back(
     assert "The page cache was cleared." in output
 
 
+def test_a_restore_says_so_when_the_page_cache_cannot_be_cleared(
+    transactional_db, seeded, media, tmp_path, monkeypatch
+):
+    from collective import caching
+
+    archive = make_backup(tmp_path)
+    call_command("flush", interactive=False)
+
+    def unreachable():
+        raise ConnectionError("no cache")
+
+    monkeypatch.setattr(cache, "clear", unreachable)
+    monkeypatch.setattr(caching, "_paused_until", 0.0)
+    out, err = io.StringIO(), io.StringIO()
+    call_command("restore", str(archive), stdout=out, stderr=err)
+    assert "The page cache was cleared." not in out.getvalue()
+    assert "The page cache could not be reached to be cleared" in err.getvalue()
+    assert MemberOrganization.objects.filter(slug="njr").exists()
+
+
 def test_restored_groups_are_matched_to_the_roles_by_name(
     transactional_db, seeded, editor, media, tmp_path
 ):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from collective import backup, caching
@@ -28,8 +29,18 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Restored the backup of {made}: {sum(report.counts.values())} rows, "
                 f"{len(report.media_written)} media files written, "
-                f"{len(report.media_present)} already present. The page cache was cleared."
+                f"{len(report.media_present)} already present."
             )
         )
+        if report.cache_cleared:
+            self.stdout.write("The page cache was cleared.")
+        else:
+            self.stderr.write(
+                self.style.WARNING(
+                    "The page cache could not be reached to be cleared: servers may show "
+                    "pages from before the restore until they expire (at most "
+                    f"{settings.PAGE_CACHE_SECONDS} seconds). Clear it once it is back."
+                )
+            )
         if not caching.shared_with_servers():
             self.stderr.write(self.style.WARNING(caching.NOT_SHARED_NOTE))
