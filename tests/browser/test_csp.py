@@ -56,3 +56,21 @@ def test_translation_tabs_and_drag_handles_work_under_the_csp(admin_page, site):
     admin_page.goto(f"{site}/admin/organizations/memberorganization/")
     expect(admin_page.locator("div.drag.handle").first).to_be_visible()
     assert admin_page.refusals == []
+
+
+@pytest.mark.parametrize("path", ["/nl/wie-zijn-wij/", "/en/members/njr/"])
+def test_public_pages_leave_nothing_in_the_browsers_console(browser, site, path):
+    """No error or warning: an unknown header value or a refused resource is reported there."""
+    context = browser.new_context()
+    page = context.new_page()
+    messages = []
+    page.on(
+        "console",
+        lambda message: (
+            messages.append(message.text) if message.type in ("error", "warning") else None
+        ),
+    )
+    page.goto(f"{site}{path}")
+    page.wait_for_load_state("load")
+    context.close()
+    assert messages == []
