@@ -19,11 +19,6 @@ def language_alternates(context):
     return localization.language_alternates(context["request"])
 
 
-@register.simple_tag
-def default_language():
-    return settings.LANGUAGE_CODE
-
-
 @register.filter
 def language_name(code):
     """The name of a language in the active language, e.g. "Engels" for "en" on a Dutch page."""

@@ -136,11 +136,6 @@ def work_in(status, language):
     ]
 
 
-def missing_fields(obj, language):
-    """The translated fields of obj that have no text in the given language."""
-    return [field for field in translated_fields(type(obj)) if not text(obj, field, language)]
-
-
 def missing_q(model, language, fields=None):
     """A filter for rows of model missing any of `fields` (default: all translated) in language.
 
