@@ -1,6 +1,7 @@
 """/sitemap.xml: every public page, in each language its content exists in, with alternates."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 
 from organizations.models import AdvisoryBody, MemberOrganization
 
@@ -26,6 +27,18 @@ class WhoAreWeSitemap(LocalizedSitemap):
     def items(self):
         collective = Collective.load()
         return [collective] if collective else []
+
+    def lastmod(self, item):
+        """The page shows every published organization too: the latest change of any of them.
+
+        Unpublishing one changes the page as well; its row's `updated_at` records that.
+        """
+        changed = [item.updated_at]
+        for model in (MemberOrganization, AdvisoryBody):
+            latest = model.objects.aggregate(latest=Max("updated_at"))["latest"]
+            if latest is not None:
+                changed.append(latest)
+        return max(changed)
 
 
 class OrganizationSitemap(LocalizedSitemap):

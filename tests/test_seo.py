@@ -178,6 +178,28 @@ def test_sitemap_leaves_out_languages_without_content_and_unpublished_pages(
     assert not [url for url in entries if "terre-des-hommes" in url]
 
 
+def test_who_are_we_is_modified_when_a_member_it_shows_is(client, seeded):
+    import datetime
+
+    from django.utils import timezone
+
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    Collective.objects.update(updated_at=long_ago)
+    MemberOrganization.objects.update(updated_at=long_ago)
+    AdvisoryBody.objects.update(updated_at=long_ago)
+    njr = MemberOrganization.objects.get(slug="njr")
+    njr.description_en = "Changed today."
+    njr.save()
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    lastmod = {
+        url.find("s:loc", SITEMAP_NS).text: url.find("s:lastmod", SITEMAP_NS).text
+        for url in root.findall("s:url", SITEMAP_NS)
+    }
+    today = timezone.localdate().isoformat()
+    assert lastmod["http://testserver/nl/wie-zijn-wij/"] == today
+    assert lastmod["http://testserver/nl/leden/unicef-nederland/"] != today
+
+
 def test_robots_txt_points_to_the_sitemap(client, db):
     response = client.get("/robots.txt")
     assert response["Content-Type"].startswith("text/plain")
