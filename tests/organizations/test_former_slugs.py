@@ -143,7 +143,7 @@ def test_a_slug_differing_only_in_case_from_another_is_refused(editor_client, nj
         change_url(njr), {**data, "slug": "UNICEF-Nederland", "_save": "x"}
     )
     assert refused.status_code == 200
-    assert "bestaat al" in visible_text(refused)
+    assert "Een andere pagina heeft dit adres al" in visible_text(refused)
     njr.refresh_from_db()
     assert njr.slug == "njr"
 
