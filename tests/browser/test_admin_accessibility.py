@@ -13,6 +13,14 @@ from tests.quality import AXE_JS, INSTALL_HINT, missing_tool
 
 pytestmark = pytest.mark.browser
 
+RUN_AXE_IN = """async ([context, tags]) => {
+  const results = await axe.run(context, {runOnly: {type: "tag", values: tags}});
+  return {passes: results.passes.length, violations: results.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({target: n.target, html: n.html, summary: n.failureSummary})),
+  }))};
+}"""
+
 RUN_AXE_WITHOUT_BREADCRUMBS = """async (tags) => {
   const context = {exclude: [[".breadcrumbs"]]};
   const results = await axe.run(context, {runOnly: {type: "tag", values: tags}});
@@ -23,9 +31,23 @@ RUN_AXE_WITHOUT_BREADCRUMBS = """async (tags) => {
 }"""
 
 
+# Django's admin follows the system's colour scheme unless the editor picks a theme with the
+# toggle in its header: {id: (the system's scheme, the theme picked or None)}.
+THEMES = {
+    "light": ("light", None),
+    "dark": ("dark", None),
+    "dark-picked": ("light", "dark"),
+    "light-picked": ("dark", "light"),
+}
+
+
 @pytest.fixture
-def editor_page_for_axe(browser, site, django_user_model):
-    """An editor's page that lets axe in (the CSP refuses its inline script otherwise)."""
+def open_for_axe(browser, site, django_user_model):
+    """`open_for_axe(color_scheme, theme)`: an editor's page that lets axe in.
+
+    The CSP refuses axe's inline script otherwise. `theme` is what the admin's theme toggle
+    stores ("light", "dark"); None leaves it at "auto".
+    """
     from django.contrib.auth.models import Group
 
     from collective.translations import roles
@@ -36,14 +58,36 @@ def editor_page_for_axe(browser, site, django_user_model):
         "redacteur", password=STAFF_PASSWORD, is_staff=True
     )
     editor.groups.add(Group.objects.get(name=roles.EDITORS))
-    context = browser.new_context(bypass_csp=True, locale="nl-NL")
-    page = context.new_page()
-    page.goto(f"{site}/admin/login/")
-    page.get_by_label("Gebruikersnaam").fill("redacteur")
-    page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Aanmelden").click()
-    yield page
-    context.close()
+    contexts = []
+
+    def open_page(color_scheme="light", theme=None):
+        context = browser.new_context(bypass_csp=True, locale="nl-NL", color_scheme=color_scheme)
+        contexts.append(context)
+        if theme:
+            context.add_init_script(f"localStorage.setItem('theme', '{theme}')")
+        page = context.new_page()
+        page.goto(f"{site}/admin/login/")
+        page.get_by_label("Gebruikersnaam").fill("redacteur")
+        page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
+        page.get_by_role("button", name="Aanmelden").click()
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def editor_page_for_axe(open_for_axe):
+    return open_for_axe()
+
+
+def axe_report(page, url, context=None):
+    """Run axe on `context` (the whole document by default) and return a line per violation."""
+    page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
+    results = page.evaluate(RUN_AXE_IN, [context or {"include": [["html"]]}, WCAG_TAGS])
+    assert results["passes"] > 0, f"axe checked nothing on {url}"
+    return describe(url, results["violations"])
 
 
 @pytest.mark.parametrize("width", [1280, 360])
@@ -71,3 +115,22 @@ def test_translation_pages_and_history_are_accessible_at_any_width(
             too_wide.append(url)
     assert not report, "\n".join(report)
     assert not too_wide, f"wider than {width}px: {too_wide}"
+
+
+@pytest.mark.parametrize(("color_scheme", "theme"), THEMES.values(), ids=THEMES.keys())
+def test_the_word_diff_of_a_changed_source_is_readable_in_every_theme(
+    open_for_axe, site, color_scheme, theme
+):
+    page = open_for_axe(color_scheme, theme)
+    njr = MemberOrganization.objects.get(slug="njr")
+    njr.description_nl = njr.description_nl.replace("Wij staan", "Wij gaan", 1)  # one word
+    njr.save()
+    url = f"/admin/translations/organizations/memberorganization/{njr.pk}/en/"
+    page.goto(f"{site}{url}")
+    diff = page.locator(".translator-diff")
+    assert diff.locator("del").count(), "the replaced word is shown as deleted"
+    assert diff.locator("ins").count(), "the new word is shown as inserted"
+
+    report = axe_report(page, url, {"include": [[".translator-diff"]]})
+
+    assert not report, "\n".join(report)
