@@ -86,7 +86,7 @@ def axe_report(page, url, context=None):
     """Run axe on `context` (the whole document by default) and return a line per violation."""
     page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
     results = page.evaluate(RUN_AXE_IN, [context or {"include": [["html"]]}, WCAG_TAGS])
-    assert results["passes"] > 0, f"axe checked nothing on {url}"
+    assert results["passes"] or results["violations"], f"axe checked nothing on {url}"
     return describe(url, results["violations"])
 
 
@@ -132,5 +132,37 @@ def test_the_word_diff_of_a_changed_source_is_readable_in_every_theme(
     assert diff.locator("ins").count(), "the new word is shown as inserted"
 
     report = axe_report(page, url, {"include": [[".translator-diff"]]})
+
+    assert not report, "\n".join(report)
+
+
+@pytest.mark.parametrize(("color_scheme", "theme"), THEMES.values(), ids=THEMES.keys())
+def test_translation_states_are_readable_in_every_theme(open_for_axe, site, color_scheme, theme):
+    """In the member list, and as tab flags and field notes in the change form."""
+    page = open_for_axe(color_scheme, theme)
+    njr = MemberOrganization.objects.get(slug="njr")
+    njr.description_nl += " Sinds 2020 ook in Caribisch Nederland."  # English is now outdated
+    njr.save()
+    no_text = MemberOrganization.objects.get(slug="terre-des-hommes")  # missing in Dutch
+    states = {"include": [[".translation-state"], [".translation-flag"], [".translation-note"]]}
+    report = []
+    for url, shown in [
+        (
+            "/admin/organizations/memberorganization/",
+            [".translation-state--missing", ".translation-state--outdated"],
+        ),
+        (
+            f"/admin/organizations/memberorganization/{njr.pk}/change/",
+            [".translation-flag--outdated", ".translation-note"],
+        ),
+        (
+            f"/admin/organizations/memberorganization/{no_text.pk}/change/",
+            [".translation-flag--missing"],
+        ),
+    ]:
+        page.goto(f"{site}{url}")
+        for selector in shown:
+            assert page.locator(selector).count(), f"{selector} on {url}"
+        report += axe_report(page, url, states)
 
     assert not report, "\n".join(report)
