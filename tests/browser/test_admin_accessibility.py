@@ -10,6 +10,8 @@ from organizations.models import MemberOrganization
 from tests.browser.conftest import STAFF_PASSWORD
 from tests.browser.test_accessibility import WCAG_TAGS, describe
 from tests.quality import AXE_JS, INSTALL_HINT, missing_tool
+from tests.translations.conftest import change_source
+from tests.translations.test_exchange import edited_export
 
 pytestmark = pytest.mark.browser
 
@@ -150,4 +152,40 @@ def test_translation_states_are_readable_in_every_theme(open_for_axe, site, colo
             assert page.locator(selector).count(), f"{selector} on {url}"
         report += axe_report(page, url, states)
 
+    assert not report, "\n".join(report)
+
+
+# A translation with a word longer than a phone is wide, as a pasted address can be.
+LONG_TRANSLATION = (
+    "NJR is the youth network of the Netherlands, with its annual reports at "
+    "https://www.njr.nl/over-njr/jaarverslagen-en-publicaties-van-de-nationale-jeugdraad."
+)
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_import_preview_fits_the_window_with_its_conflicts_in_view(open_for_axe, site, width):
+    page = open_for_axe()
+    page.set_viewport_size({"width": width, "height": 800})
+    njr = MemberOrganization.objects.get(slug="njr")
+    content = edited_export(njr, text=LONG_TRANSLATION)
+    change_source(njr, "description", f"{njr.description_nl} Sinds 2020 ook op Bonaire.")
+    page.goto(f"{site}/admin/translations/import/")
+    page.locator('input[type="file"]').set_input_files(
+        files=[{"name": "vertaling.xlf", "mimeType": "application/xml", "buffer": content}]
+    )
+    page.get_by_role("button", name="Voorbeeld bekijken").click()
+    conflicts = page.locator("table.exchange-preview", has_text=LONG_TRANSLATION)
+    assert conflicts.count() == 1, "the conflict is in the preview"
+
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    for text in conflicts.locator(".translator-source").all():
+        overflow = text.evaluate("box => box.scrollWidth - box.clientWidth")
+        assert overflow <= 0, f"a text runs out of its box: {text.inner_text()[:40]}"
+    for cell in conflicts.locator("th, td").all():
+        assert cell.bounding_box()["width"] >= 128, "a column too narrow to read"
+    # What does not fit is reached by scrolling the table, not the page.
+    conflicts.evaluate("table => table.parentElement.scrollBy(table.scrollWidth, 0)")
+    text_in_file = conflicts.locator("td").last.bounding_box()
+    assert 0 <= text_in_file["x"] <= text_in_file["x"] + text_in_file["width"] <= width
+    report = axe_report(page, f"import preview [{width}px]")
     assert not report, "\n".join(report)
