@@ -130,3 +130,37 @@ def test_axe_reports_what_it_should(page, axe_source):
     results = run_axe(page, axe_source)
     assert results["version"].startswith("4.")
     assert {"image-alt", "link-name"} <= {violation["id"] for violation in results["violations"]}
+
+
+# WCAG 1.4.12: the spacing a reader may set in their own style sheet, as the usual bookmarklet does.
+TEXT_SPACING = """
+* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+    word-spacing: 0.16em !important; }
+p { margin-bottom: 2em !important; }
+"""
+
+# Elements whose content is wider than their own box and cut off there, not shown outside it.
+CLIPPED = """() => [...document.querySelectorAll("body *")]
+  .filter((element) => {
+    const style = getComputedStyle(element);
+    return element.scrollWidth > element.clientWidth + 1
+      && [style.overflowX, style.overflow].some((value) => value !== "visible");
+  })
+  .map((element) => element.outerHTML.slice(0, 120))"""
+
+
+@pytest.mark.parametrize("variants", [False, True], ids=["seeded", "variants"])
+def test_no_page_scrolls_sideways_at_320_pixels_with_wider_text_spacing(page, site, variants):
+    """Long Dutch words (the collective's and members' names) wrap instead of sticking out."""
+    if variants:
+        make_variants()
+    page.set_viewport_size({"width": 320, "height": HEIGHT})
+    problems = []
+    for url in public_urls() + not_found_urls():
+        page.goto(f"{site}{url}")
+        page.add_style_tag(content=TEXT_SPACING)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            problems.append(f"{url}: the page is {width}px wide")
+        problems += [f"{url}: cut off: {html}" for html in page.evaluate(CLIPPED)]
+    assert not problems, "at 320px with wider text spacing:\n" + "\n".join(problems)
