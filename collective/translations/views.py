@@ -110,7 +110,8 @@ def _translation_form(obj, language, field_names, data=None):
         text = status.text(obj, name, language)
         source = status.text(obj, name, status.source_language())
         fields[name] = forms.CharField(
-            label=f"{model_field.verbose_name} [{language}]",
+            # The page names the language already, beside the field ("Translation (EN)").
+            label=model_field.verbose_name,
             required=False,
             max_length=model_field.max_length,
             widget=widget,

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -25,6 +27,14 @@ def test_shows_only_fields_that_need_work(admin_client, outdated_njr):
     response = admin_client.get(translate_url(outdated_njr))
     assert response.status_code == 200
     assert shown_fields(response) == ["description"]
+
+
+def test_each_heading_names_the_field_and_its_state_without_a_language_suffix(
+    admin_client, outdated_njr
+):
+    response = admin_client.get(translate_url(outdated_njr))
+    heading = re.search(r'<h2 id="heading-description">(.*?)</h2>', response.content.decode())
+    assert heading.group(1) == "Beschrijving — verouderd"
 
 
 def test_show_all_lists_every_translated_field(admin_client, outdated_njr):
