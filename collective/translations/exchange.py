@@ -208,13 +208,21 @@ def _xliff_bytes(units, language):
 
 def _po_bytes(units, language):
     store = pypo.pofile()
+    # The toolkit's own stamp takes the offset from the moment's DST rule, not the date's.
+    now = timezone.localtime().strftime("%Y-%m-%d %H:%M%z")
     store.updateheader(
         add=True,
         Language=language,
         Content_Type="text/plain; charset=UTF-8",
         Project_Id_Version=XLIFF_ORIGINAL,
-        # The toolkit's own stamp takes the offset from the moment's DST rule, not the date's.
-        POT_Creation_Date=timezone.localtime().strftime("%Y-%m-%d %H:%M%z"),
+        POT_Creation_Date=now,
+        # Real values instead of the toolkit's placeholders ("YEAR-MO-DA HO:MI+ZONE", "FULL
+        # NAME <EMAIL@ADDRESS>"), which gettext's checks warn about. Who translates is not
+        # known here: the field stays empty for the translator's editor to fill in (left out,
+        # `msgfmt -c` would warn that it is missing).
+        PO_Revision_Date=now,
+        Last_Translator="",
+        Language_Team=language_name(language),
     )
     for unit in units:
         po_unit = store.addsourceunit(unit.source)

@@ -1,7 +1,10 @@
 """Exchanging translations with outside translators: XLIFF and PO export, checked import."""
 
 import dataclasses
+import os
 import re
+import shutil
+import subprocess
 from io import StringIO
 
 import pytest
@@ -17,6 +20,7 @@ from collective.translations.exchange_views import MAX_UPLOAD_BYTES, SESSION_KEY
 from collective.translations.models import TranslationBaseline
 from organizations.models import MemberOrganization
 from tests.html import visible_text
+from tests.quality import missing_tool
 from tests.translations.conftest import change_source
 
 ENGLISH = {"accept-language": "en"}
@@ -643,6 +647,29 @@ def test_a_po_export_is_stamped_in_the_sites_time_zone(njr):
     content = exported(exchange.PO).decode()
     offset = re.escape(timezone.localtime().strftime("%z"))
     assert re.search(rf'"POT-Creation-Date: \d{{4}}-\d\d-\d\d \d\d:\d\d{offset}\\n"', content)
+
+
+def test_a_po_export_header_has_real_values_instead_of_gettexts_placeholders(njr):
+    header = pypo.pofile.parsestring(exported(exchange.PO)).parseheader()
+    assert header["PO-Revision-Date"] == header["POT-Creation-Date"]
+    assert header["Language-Team"] == "English"
+    assert header["Last-Translator"] == ""
+    placeholders = ("YEAR", "FULL NAME", "EMAIL@ADDRESS", "LANGUAGE", "LL@li.org", "CHARSET")
+    assert not [value for value in header.values() for text in placeholders if text in value]
+
+
+def test_a_po_export_passes_gettexts_own_check(outdated_njr, tmp_path):
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        missing_tool("GNU gettext's msgfmt is not installed (apt-get install gettext)")
+    path = write(tmp_path, exported(exchange.PO), name="translations.po")
+    result = subprocess.run(
+        [msgfmt, "--check", "--output-file", os.devnull, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert (result.returncode, result.stderr) == (0, "")
 
 
 @pytest.mark.parametrize(
