@@ -13,6 +13,8 @@ behind each imported translation like it does for the admin.
 
 Files are read as UTF-8 only, and XML with a DOCTYPE or ENTITY declaration is refused before it
 reaches a parser, which rules out entity expansion ("billion laughs") and external entities.
+PO files are held line by line to gettext's syntax first: the toolkit's parser accepts, and
+garbles, lines that gettext refuses.
 """
 
 import re
@@ -91,6 +93,26 @@ _XML_ENCODING = re.compile(r"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']"
 _PO_CHARSET = re.compile(r"charset=\s*([^\s;]+)", re.IGNORECASE)
 _UTF8_NAMES = {"utf-8", "utf8", "charset"}  # "CHARSET" is the placeholder of a fresh PO header
 _UTF8_BOM = "\ufeff"
+# A line of a PO file outside comments: an optional keyword, then one C string literal.
+_PO_KEYWORD = re.compile(r"(?:(?:msgctxt|msgid_plural|msgid|msgstr\[[0-9]+\]|msgstr)(?=[ \t\"]))?")
+_PO_LITERAL = re.compile(r'[ \t]*"((?:[^"\\]|\\.)*)"')
+_PO_BLANK = " \t\f\v\r"  # C's white space but the line break; \r of a CRLF line ending too
+# An escape in a C string: octal (up to three digits), hexadecimal, or one character.
+_C_ESCAPE = re.compile(r"\\(?:([0-7]{1,3})|x([0-9a-fA-F]+)|(.))", re.DOTALL)
+_C_SIMPLE_ESCAPES = {
+    "\\": "\\",
+    '"': '"',
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "a": "\a",
+    "b": "\b",
+    "f": "\f",
+    "v": "\v",
+    "?": "?",
+    "'": "'",
+}
+_EXCERPT_LENGTH = 60
 _XLIFF_1_NAMESPACE = "urn:oasis:names:tc:xliff:document:1."
 
 
@@ -426,6 +448,7 @@ def _target_state(element):
 
 
 def _read_po(text):
+    _check_po_syntax(text)
     try:
         store = pypo.pofile.parsestring(text.encode("utf-8"))
     except Exception as error:  # the toolkit raises many kinds of exception on bad input
@@ -447,14 +470,114 @@ def _read_po(text):
 
 def _po_unit(unit, number):
     source_fingerprint, target_fingerprint = _fingerprints(unit.getnotes())
+    msgstr = unit.msgstr
+    if isinstance(msgstr, dict):  # plural forms (never exported): the first, as the toolkit's
+        msgstr = next(iter(msgstr.values()), [])
     return ImportUnit(
-        unit_id=_required_id(unit.getcontext(), number),
-        source=str(unit.source or ""),
-        target=str(unit.target or ""),
+        unit_id=_required_id(_po_text(unit.msgctxt), number),
+        source=_po_text(unit.msgid),
+        target=_po_text(msgstr),
         source_fingerprint=source_fingerprint,
         target_fingerprint=target_fingerprint,
         fuzzy=unit.isfuzzy(),
     )
+
+
+def _check_po_syntax(text):
+    """Refuse a PO file with a line GNU gettext would refuse, before the toolkit reads it.
+
+    The toolkit's parser is lenient: it takes `msgstr "Def"ence"` as `Def"ence`, drops what
+    follows a closing quote and reads the escape `\\q` as `q`. Here every line that is not
+    blank or a comment must be an optional keyword and one C string literal, with nothing
+    after it and only escapes C knows.
+    """
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.strip(_PO_BLANK)
+        if not line or line.startswith("#"):
+            continue
+        literal = _PO_LITERAL.match(line, _PO_KEYWORD.match(line).end())
+        if literal is None or literal.end() != len(line):
+            raise ExchangeError(
+                _(
+                    "The file is not a valid PO file: line %(line)d must be one text in double "
+                    "quotes, after a keyword such as msgstr or on its own, with nothing after "
+                    "it: “%(excerpt)s”."
+                )
+                % {"line": number, "excerpt": _excerpt(line, literal.end() if literal else 0)}
+            )
+        try:
+            _c_bytes(literal.group(1))
+        except _InvalidEscape as error:
+            raise ExchangeError(
+                _(
+                    "The file is not a valid PO file: line %(line)d contains %(escape)s, which "
+                    "is not a valid escape sequence (a backslash itself is written as \\\\): "
+                    "“%(excerpt)s”."
+                )
+                % {
+                    "line": number,
+                    "escape": error.escape,
+                    "excerpt": _excerpt(line, literal.start(1) + error.position),
+                }
+            ) from error
+
+
+class _InvalidEscape(ValueError):
+    def __init__(self, escape, position):
+        super().__init__(escape)
+        self.escape, self.position = escape, position
+
+
+def _c_bytes(body):
+    """The bytes a C string literal stands for, given what is between its quotes.
+
+    As in gettext, an octal or hexadecimal escape is one byte, so `\\303\\251` is "é" in
+    UTF-8. Refused: escapes C does not know, a NUL byte (no database text can hold one), a
+    hexadecimal escape of more than two digits (C reads `\\x41BC` as one byte) and escaped
+    bytes that do not make UTF-8.
+    """
+    chunks, position, first_byte_escape = [], 0, None
+    for escape in _C_ESCAPE.finditer(body):
+        chunks.append(body[position : escape.start()].encode())
+        octal, hexadecimal, character = escape.groups()
+        if character is not None:
+            value = _C_SIMPLE_ESCAPES.get(character, "").encode()
+        else:
+            number = int(octal, 8) if octal else int(hexadecimal, 16)
+            digits_ok = octal or len(hexadecimal) <= 2
+            value = bytes([number]) if digits_ok and 0 < number <= 0xFF else b""
+            if number > 0x7F and first_byte_escape is None:
+                first_byte_escape = escape
+        if not value:
+            raise _InvalidEscape(escape.group(), escape.start())
+        chunks.append(value)
+        position = escape.end()
+    chunks.append(body[position:].encode())
+    joined = b"".join(chunks)
+    try:
+        joined.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # Only escaped bytes can spoil the UTF-8 of text that was read as UTF-8.
+        raise _InvalidEscape(first_byte_escape.group(), first_byte_escape.start()) from error
+    return joined
+
+
+def _po_text(quoted_lines):
+    """The text of a PO message, from its lines as the toolkit keeps them (each in quotes).
+
+    Decoded here rather than by the toolkit, which knows only \\\\ \\" \\n \\t and \\r and
+    reads any other escape as what follows the backslash (`\\a` as "a", `\\101` as "101").
+    """
+    return b"".join(_c_bytes(line.strip()[1:-1]) for line in quoted_lines).decode("utf-8")
+
+
+def _excerpt(line, position):
+    """At most _EXCERPT_LENGTH characters of a line, around `position`."""
+    if len(line) <= _EXCERPT_LENGTH:
+        return line
+    start = max(0, min(position - _EXCERPT_LENGTH // 2, len(line) - _EXCERPT_LENGTH))
+    end = start + _EXCERPT_LENGTH
+    return f"{'…' if start else ''}{line[start:end]}{'…' if end < len(line) else ''}"
 
 
 def _required_id(value, number):

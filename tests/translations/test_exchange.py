@@ -396,6 +396,112 @@ def test_malformed_file_gives_one_clear_error_and_changes_nothing(njr, tmp_path,
     assert snapshot() == before
 
 
+def with_po_line(content, old, new):
+    """A PO file with the line `old` written as `new`, and that line's number."""
+    lines = content.decode().split("\n")
+    number = lines.index(old) + 1
+    lines[number - 1] = new
+    return "\n".join(lines).encode(), number
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        (
+            'msgstr "Def"ence for Children"',
+            "must be one text in double quotes, after a keyword such as msgstr or on its own, "
+            "with nothing after it",
+        ),
+        (
+            'msgstr "Defence for Children." trailing garbage',
+            "must be one text in double quotes, after a keyword such as msgstr or on its own, "
+            "with nothing after it",
+        ),
+        (
+            r'msgstr "Defence for \qChildren"',
+            r"contains \q, which is not a valid escape sequence (a backslash itself is written "
+            r"as \\)",
+        ),
+        (r'msgstr "Defence\0 for Children"', r"contains \0, which is not a valid escape"),
+        (r'msgstr "Defence \x41BC"', r"contains \x41BC, which is not a valid escape"),
+        (r'msgstr "D\351fence"', r"contains \351, which is not a valid escape"),
+    ],
+    ids=["quote-inside", "text-after-the-quote", "unknown-escape", "nul", "long-hex", "latin-1"],
+)
+def test_a_po_line_gettext_refuses_is_named_and_the_file_refused(njr, tmp_path, line, problem):
+    exported_line = 'msgstr "Defence for Children"'
+    content, number = with_po_line(
+        edited_export(njr, exchange.PO, text="Defence for Children"), exported_line, line
+    )
+    before = snapshot()
+    with pytest.raises(CommandError) as error:
+        run_import(write(tmp_path, content, name="vertaling.po"))
+    assert f"The file is not a valid PO file: line {number} {problem}" in str(error.value)
+    assert f"“{line}”" in str(error.value)
+    assert snapshot() == before
+
+
+def test_the_admin_names_the_faulty_po_line_in_dutch(admin_client, njr):
+    content, number = with_po_line(
+        edited_export(njr, exchange.PO, text="Placeholder"),
+        'msgstr "Placeholder"',
+        r'msgstr "C:\Users\vertaler"',
+    )
+    response = admin_client.post(
+        reverse("translations:import"),
+        {"file": SimpleUploadedFile("vertaling.po", content)},
+        headers={"accept-language": "nl"},
+    )
+    assert response.status_code == 400
+    assert (
+        f"Het bestand is geen geldig PO-bestand: regel {number} bevat \\U, wat geen geldige "
+        "escapereeks is (een backslash zelf wordt geschreven als \\\\): "
+        '“msgstr "C:\\Users\\vertaler"”.'
+    ) in visible_text(response)
+
+
+def test_a_long_po_line_is_shown_in_part_around_the_fault(njr):
+    broken = "A" * 40 + ' Def"ence for Children ' + "B" * 40
+    content, _number = with_po_line(
+        edited_export(njr, exchange.PO, text="Placeholder"),
+        'msgstr "Placeholder"',
+        f'msgstr "{broken}"',
+    )
+    with translation.override("en"), pytest.raises(exchange.ExchangeError) as error:
+        exchange.read(content)
+    excerpt = re.search("“(.*)”", str(error.value)).group(1)
+    assert excerpt.startswith("…AAA")
+    assert excerpt.endswith("BBB…")
+    assert 'Def"ence' in excerpt
+    assert len(excerpt) == 60 + 2
+
+
+def test_the_escapes_of_c_strings_are_read_as_gettext_reads_them(njr):
+    written = r'msgstr "Caf\303\251 \x41\101 \'quoted\' \"too\" a\\b tab\tend\?"'
+    content, _number = with_po_line(
+        edited_export(njr, exchange.PO, text="Placeholder"), 'msgstr "Placeholder"', written
+    )
+    exchange.import_file(content)
+    njr.refresh_from_db()
+    assert njr.description_en == "Café AA 'quoted' \"too\" a\\b tab\tend?"
+
+
+def test_texts_the_toolkit_escapes_on_export_come_back_as_they_were(njr):
+    text = 'He said "hi" \\ C:\\path\ttab, a long line that the export wraps ' * 3 + "\n\nEnd."
+    report = exchange.import_file(edited_export(njr, exchange.PO, text=text))
+    assert outcome_for(report, description_id(njr)).kind == exchange.APPLIED
+    njr.refresh_from_db()
+    assert njr.description_en == text
+
+
+def test_a_po_file_with_windows_line_endings_is_read(njr):
+    content = edited_export(njr, exchange.PO).replace(b"\n", b"\r\n")
+    report = exchange.import_file(content)
+    assert outcome_for(report, description_id(njr)).kind == exchange.APPLIED
+    njr.refresh_from_db()
+    assert njr.description_en == NEW_TEXT
+
+
 def test_duplicate_ids_make_the_file_malformed(njr):
     real = next(u for u in exchange.export_units("en") if u.unit_id == description_id(njr))
     content = exchange.serialize([real, real], "en", exchange.XLIFF)
