@@ -432,11 +432,20 @@ def _xliff_unit(unit, number):
     return ImportUnit(
         unit_id=_required_id(unit.xmlelement.get("id"), number),
         source=str(unit.source or ""),
-        target=str(unit.target or ""),
+        target=_clean_target(str(unit.target or "")),
         source_fingerprint=source_fingerprint,
         target_fingerprint=target_fingerprint,
         fuzzy=_target_state(unit.xmlelement) in UNFINISHED_STATES,
     )
+
+
+def _clean_target(text):
+    """A translation as the admin's form would save it: without surrounding white space.
+
+    A tool that pretty-prints XLIFF puts a target on lines of its own, indented, and without
+    xml:space every space of it is text. Line breaks inside the text stay.
+    """
+    return text.strip()
 
 
 def _target_state(element):
@@ -476,7 +485,7 @@ def _po_unit(unit, number):
     return ImportUnit(
         unit_id=_required_id(_po_text(unit.msgctxt), number),
         source=_po_text(unit.msgid),
-        target=_po_text(msgstr),
+        target=_clean_target(_po_text(msgstr)),
         source_fingerprint=source_fingerprint,
         target_fingerprint=target_fingerprint,
         fuzzy=unit.isfuzzy(),
@@ -814,7 +823,8 @@ def _verdict(unit, obj, field_name, language, current_target, current_source):
         return SKIPPED, EMPTY_TARGET, ""
     if unit.fuzzy:
         return SKIPPED, FUZZY, ""
-    if unit.target == current_target:
+    # The file's text is stripped, so compare with the stored one as the form would save it.
+    if unit.target == current_target.strip():
         return SKIPPED, UNCHANGED, ""
     if not current_source:  # as the translator view: no translation without an original
         return REFUSED, NO_SOURCE_TEXT, ""

@@ -709,6 +709,55 @@ def test_an_xliff_file_without_xml_space_keeps_fingerprints_and_paragraphs(njr):
     assert njr.description_en == TWO_PARAGRAPHS
 
 
+def pretty_printed(content):
+    """The file as a tool saves it that puts each target, indented, on lines of its own."""
+    return re.sub(
+        rb"(<target[^>]*>)(.*?)(</target>)",
+        rb"\1\n          \2\n        \3",
+        without_preserved_space(content),
+        flags=re.DOTALL,
+    )
+
+
+def test_white_space_around_an_xliff_target_is_not_part_of_the_translation(njr):
+    content = pretty_printed(edited_export(njr, text=TWO_PARAGRAPHS))
+    assert f">\n          {TWO_PARAGRAPHS}\n        </target>".encode() in content
+
+    report = exchange.import_file(content)
+
+    assert outcome_for(report, description_id(njr)).kind == exchange.APPLIED
+    njr.refresh_from_db()
+    assert njr.description_en == TWO_PARAGRAPHS
+
+
+def test_white_space_around_a_po_target_is_not_part_of_the_translation(njr):
+    exchange.import_file(edited_export(njr, exchange.PO, text=f"\n  {TWO_PARAGRAPHS} \t\n"))
+    njr.refresh_from_db()
+    assert njr.description_en == TWO_PARAGRAPHS
+
+
+@pytest.mark.parametrize("file_format", exchange.FORMATS)
+def test_a_stored_text_with_white_space_around_it_comes_back_unchanged(njr, file_format):
+    MemberOrganization.objects.filter(pk=njr.pk).update(description_en=f"\n{NEW_TEXT}\n")
+    content = exported(file_format)
+    if file_format == exchange.XLIFF:
+        content = pretty_printed(content)
+
+    report = exchange.import_file(content)
+
+    assert outcome_for(report, description_id(njr)).reason == exchange.UNCHANGED
+    assert report.counts()[exchange.APPLIED] == 0
+
+
+@pytest.mark.parametrize("file_format", exchange.FORMATS)
+def test_a_translation_of_a_text_stored_with_white_space_around_it_applies(njr, file_format):
+    MemberOrganization.objects.filter(pk=njr.pk).update(description_en=" Old text.\n")
+    report = exchange.import_file(edited_export(njr, file_format, text=f" {NEW_TEXT}\n"))
+    assert outcome_for(report, description_id(njr)).kind == exchange.APPLIED
+    njr.refresh_from_db()
+    assert njr.description_en == NEW_TEXT
+
+
 @pytest.mark.parametrize(
     ("file_format", "old", "new"),
     [
