@@ -354,19 +354,48 @@ def _read_xliff(text):
     _parse_xml_root(text)
     try:
         store = _PreservingFile.parsestring(text.encode("utf-8"))
-        language, source_language = store.gettargetlanguage(), store.getsourcelanguage()
+        files = list(store.document.getroot().iterchildren(store.namespaced("file")))
     except Exception as error:  # the toolkit raises many kinds of exception on bad input
         message = _("The file is not a valid XLIFF 1.x file.")
         raise ExchangeError(f"{message} {error}".strip()) from error
-    if source_language and _language_code(source_language) != status.source_language():
-        raise ExchangeError(
-            _("The file translates from %(file)s, but the texts here are written in %(source)s.")
-            % {
-                "file": _language_label(source_language),
-                "source": language_name(status.source_language()),
-            }
-        )
+    language = _xliff_language(files)
     return language, [_xliff_unit(unit, number) for number, unit in enumerate(store.units, 1)]
+
+
+def _xliff_language(files):
+    """The target language of an XLIFF file's <file> elements, which must all have the same.
+
+    The toolkit reads the languages of the first <file> only, so the units of a second one
+    in German would have been imported as English. None if any <file> does not say.
+    """
+    for file in files:
+        source_language = file.get("source-language")
+        if source_language and _language_code(source_language) != status.source_language():
+            raise ExchangeError(
+                _(
+                    "The file translates from %(file)s, but the texts here are written in "
+                    "%(source)s."
+                )
+                % {
+                    "file": _language_label(source_language),
+                    "source": language_name(status.source_language()),
+                }
+            )
+    languages = [file.get("target-language") or "" for file in files]
+    if not all(language.strip() for language in languages):
+        return None
+    distinct = {}
+    for language in languages:
+        distinct.setdefault(_language_code(language) or _tag(language), language)
+    if len(distinct) > 1:
+        raise ExchangeError(
+            _(
+                "The file mixes languages: its parts translate into %(languages)s. A file can "
+                "hold translations into one language only."
+            )
+            % {"languages": ", ".join(_language_label(tag) for tag in distinct.values())}
+        )
+    return languages[0] if languages else None
 
 
 def _refuse_unsafe_xml(text):

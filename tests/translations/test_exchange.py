@@ -782,6 +782,79 @@ def test_a_wrong_language_is_named_in_the_message(njr):
     )
 
 
+def in_a_second_file(content, unit_id, **attributes):
+    """The XLIFF file with one trans-unit moved into a second <file>, its attributes changed.
+
+    An attribute given as None is left out of the second <file>.
+    """
+    text = content.decode()
+    unit = re.search(
+        rf'\s*<trans-unit [^>]*id="{re.escape(unit_id)}".*?</trans-unit>', text, re.DOTALL
+    ).group()
+    text = text.replace(unit, "")
+    second = re.search(r"<file [^>]*>", text).group()
+    for name, value in attributes.items():
+        name = name.replace("_", "-")
+        written = f' {name}="{value}"' if value else ""
+        second = re.sub(rf' {name}="[^"]*"', written, second)
+    return text.replace(
+        "</xliff>", f"  {second}\n    <body>{unit}\n    </body>\n  </file>\n</xliff>"
+    )
+
+
+def test_the_units_of_every_file_element_in_an_xliff_file_are_read(njr):
+    content = in_a_second_file(edited_export(njr), description_id(njr), target_language="en-GB")
+    assert content.count("<file ") == 2
+    report = exchange.import_file(content.encode())
+    assert outcome_for(report, description_id(njr)).kind == exchange.APPLIED
+    njr.refresh_from_db()
+    assert njr.description_en == NEW_TEXT
+
+
+@pytest.mark.parametrize(
+    ("attributes", "message"),
+    [
+        (
+            {"target_language": "de"},
+            "The file mixes languages: its parts translate into English (en), German (de). "
+            "A file can hold translations into one language only.",
+        ),
+        (
+            {"source_language": "de"},
+            "The file translates from German (de), but the texts here are written in Dutch.",
+        ),
+        (
+            {"target_language": None},
+            "The file does not say which language it is in (no target-language).",
+        ),
+    ],
+    ids=["target-language", "source-language", "no-target-language"],
+)
+def test_every_file_element_of_an_xliff_file_must_be_in_the_files_languages(
+    njr, tmp_path, attributes, message
+):
+    content = in_a_second_file(edited_export(njr), description_id(njr), **attributes)
+    before = snapshot()
+    with pytest.raises(CommandError) as error:
+        run_import(write(tmp_path, content.encode()))
+    assert message in str(error.value)
+    assert snapshot() == before
+
+
+def test_a_file_mixing_languages_is_refused_in_dutch_in_the_admin(admin_client, njr):
+    content = in_a_second_file(edited_export(njr), description_id(njr), target_language="de")
+    response = admin_client.post(
+        reverse("translations:import"),
+        {"file": SimpleUploadedFile("vertaling.xlf", content.encode())},
+        headers={"accept-language": "nl"},
+    )
+    assert response.status_code == 400
+    assert (
+        "Het bestand mengt talen: de delen ervan vertalen naar Engels (en), Duits (de). "
+        "Een bestand kan alleen vertalingen naar één taal bevatten."
+    ) in visible_text(response)
+
+
 def test_unit_labels_are_in_the_target_language_whoever_exports(outdated_njr):
     with translation.override("nl"):
         content = exported(exchange.XLIFF).decode()
