@@ -32,8 +32,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from lxml import etree
 from modeltranslation.utils import build_localized_fieldname
-from translate.storage import pypo, xliff
+from translate.storage import poparser, pypo, xliff
 
 from ..localization import language_name
 from . import status
@@ -356,8 +357,14 @@ def _read_xliff(text):
         store = _PreservingFile.parsestring(text.encode("utf-8"))
         files = list(store.document.getroot().iterchildren(store.namespaced("file")))
     except Exception as error:  # the toolkit raises many kinds of exception on bad input
-        message = _("The file is not a valid XLIFF 1.x file.")
-        raise ExchangeError(f"{message} {error}".strip()) from error
+        # Its messages are English: say where, when the parser (lxml) knows, but not what.
+        if isinstance(error, etree.XMLSyntaxError) and error.position:
+            line, column = error.position
+            message = _(
+                "The file is not a valid XLIFF 1.x file (line %(line)d, column %(column)d)."
+            )
+            raise ExchangeError(message % {"line": line, "column": column}) from error
+        raise ExchangeError(_("The file is not a valid XLIFF 1.x file.")) from error
     language = _xliff_language(files)
     return language, [_xliff_unit(unit, number) for number, unit in enumerate(store.units, 1)]
 
@@ -434,8 +441,12 @@ def _parse_xml_root(text):
             % {"declaration": "DOCTYPE"}
         ) from error
     except SafeElementTree.ParseError as error:
+        # Only the position: expat's own words are English. It counts columns from 0, editors
+        # (and lxml, in _read_xliff) from 1.
+        line, column = error.position
         raise ExchangeError(
-            _("The file is not well-formed XML: %(error)s") % {"error": error}
+            _("The file is not well-formed XML (line %(line)d, column %(column)d).")
+            % {"line": line, "column": column + 1}
         ) from error
     namespace, _separator, name = root.tag.rpartition("}")
     if name != "xliff":
@@ -490,9 +501,14 @@ def _read_po(text):
     try:
         store = pypo.pofile.parsestring(text.encode("utf-8"))
     except Exception as error:  # the toolkit raises many kinds of exception on bad input
-        raise ExchangeError(
-            _("The file is not a valid PO file: %(error)s") % {"error": error}
-        ) from error
+        # Its messages are English: only say where it stopped, which is at the fault or on
+        # the line or two after it that made it notice.
+        if isinstance(error, poparser.PoParseError) and error.parse_state.lineno:
+            raise ExchangeError(
+                _("The file is not a valid PO file: reading stopped at line %(line)d.")
+                % {"line": error.parse_state.lineno}
+            ) from error
+        raise ExchangeError(_("The file is not a valid PO file.")) from error
     header = store.parseheader()
     charset = _PO_CHARSET.search(header.get("Content-Type", ""))
     if charset and charset.group(1).lower() not in _UTF8_NAMES:

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone, translation
+from lxml import etree
 from translate.storage import pypo, xliff
 
 from collective.translations import exchange, status
@@ -671,6 +672,70 @@ def test_admin_malformed_upload_shows_the_form_again_with_the_message(
     assert message in response.content.decode()
     assert b'type="file"' in response.content
     assert snapshot() == before
+
+
+def upload_in_dutch(client, content, name):
+    return client.post(
+        reverse("translations:import"),
+        {"file": SimpleUploadedFile(name, content)},
+        headers={"accept-language": "nl"},
+    )
+
+
+def test_malformed_xml_is_located_in_the_admins_language(admin_client, njr):
+    content = edited_export(njr, text="Defence&nbsp;for Children")
+    content = content.replace(b"Defence&amp;nbsp;", b"Defence&nbsp;")
+    lines = content.decode().split("\n")
+    line = next(number for number, text in enumerate(lines, 1) if "&nbsp;" in text)
+    column = lines[line - 1].index("&nbsp;") + 1
+
+    response = upload_in_dutch(admin_client, content, "vertaling.xlf")
+
+    assert response.status_code == 400
+    text = visible_text(response)
+    assert f"Het bestand is geen goedgevormde XML (regel {line}, kolom {column})." in text
+    assert "undefined entity" not in text
+
+
+def test_the_command_locates_malformed_xml_without_the_parsers_words(njr, tmp_path):
+    with pytest.raises(CommandError) as error:
+        run_import(write(tmp_path, b'<?xml version="1.0"?>\n<xliff>\n  <file>\n'))
+    assert "The file is not well-formed XML (line 4, column 1). Nothing was changed." in str(
+        error.value
+    )
+
+
+def test_a_po_file_the_toolkit_cannot_read_is_located_in_the_admins_language(admin_client, njr):
+    content = edited_export(njr, exchange.PO) + b'\nmsgid "A second msgid"\nmsgid "x"\n'
+    number = content.decode().split("\n").index('msgid "x"') + 1
+
+    response = upload_in_dutch(admin_client, content, "vertaling.po")
+
+    assert response.status_code == 400
+    text = visible_text(response)
+    assert f"Het bestand is geen geldig PO-bestand: het lezen stopte bij regel {number}." in text
+    assert "Syntax error" not in text
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (
+            etree.XMLSyntaxError("Huge input lookup", 1, 12, 34),
+            "Het bestand is geen geldig XLIFF 1.x-bestand (regel 12, kolom 34).",
+        ),
+        (ValueError("unsupported xliff version"), "Het bestand is geen geldig XLIFF 1.x-bestand."),
+    ],
+    ids=["located", "not-located"],
+)
+def test_the_toolkits_xliff_errors_are_not_shown_in_its_words(njr, monkeypatch, error, message):
+    def fail(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(exchange._PreservingFile, "parsestring", fail)
+    with translation.override("nl"), pytest.raises(exchange.ExchangeError) as raised:
+        exchange.read(edited_export(njr))
+    assert str(raised.value) == message
 
 
 def test_a_doctype_hidden_from_the_first_check_is_still_refused_by_defusedxml(njr):
