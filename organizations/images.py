@@ -27,7 +27,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from PIL import ExifTags, Image, ImageCms
+from PIL import ExifTags, Image, ImageCms, ImageMath
 
 from collective.caching import cache_delete, cache_get, cache_set
 
@@ -229,9 +229,10 @@ TURNS = {
 
 
 def normalized(image):
-    """Upright, in sRGB, and with no metadata but the transparency that drawing needs."""
+    """Upright, in 8 bits and sRGB, with no metadata but the transparency that drawing needs."""
     turn = TURNS.get(_orientation(image))
     upright = image.transpose(turn) if turn is not None else image
+    upright = _in_8_bits(upright, image.info.get("transparency"))
     upright = _in_srgb(upright, image.info.get("icc_profile"))
     transparency = upright.info.get("transparency")
     upright.info = {} if transparency is None else {"transparency": transparency}
@@ -249,6 +250,35 @@ def _orientation(image):
         return image.getexif().get(ExifTags.Base.Orientation)
     except Exception:  # malformed EXIF fails in many ways inside Pillow
         return None
+
+
+# Pillow's modes for greyscale in 16 (or 32) bits per pixel: "I;16", "I;16B", "I" and so on.
+HIGH_BIT_DEPTH_PREFIX = "I"
+# 65535 / 257 is 255: the whole 16-bit range onto the whole 8-bit range.
+SIXTEEN_TO_EIGHT_BITS = 257
+
+
+def _in_8_bits(image, transparency=None):
+    """A 16-bit greyscale image as 8-bit greyscale ("L"), its values scaled, not cut off.
+
+    Pillow's own conversion keeps each value as it is and cuts it off at 255, so every pixel
+    but the darkest few turns white. A transparent grey (a PNG's tRNS value) becomes an alpha
+    channel ("LA"), as 8 bits cannot tell it apart from its neighbours. Other modes are
+    returned as they are.
+    """
+    if not image.mode.startswith(HIGH_BIT_DEPTH_PREFIX):
+        return image
+    wide = image.convert("I")
+    # Rounded, and still in mode "I" (point keeps it) but within 0-255: nothing is cut off.
+    grey = wide.point(lambda value: value / SIXTEEN_TO_EIGHT_BITS + 0.5).convert("L")
+    grey.info = {}  # a 16-bit transparency value means nothing in 8 bits
+    if not isinstance(transparency, int):
+        return grey
+    see_through = ImageMath.lambda_eval(
+        lambda names: names["equal"](names["image"], transparency), image=wide
+    )
+    grey.putalpha(see_through.point(lambda is_transparent: 255 - 255 * is_transparent).convert("L"))
+    return grey
 
 
 def _in_srgb(image, icc_profile):
@@ -312,6 +342,7 @@ def is_content_addressed(name):
 
 def build_renditions(image):
     """WebP and PNG at each density, keyed by (extension, density), in RENDITIONS order."""
+    image = _in_8_bits(image, image.info.get("transparency"))
     base = image.convert("RGBA" if image.has_transparency_data else "RGB")
     resized = {
         density: base.resize(

@@ -348,3 +348,42 @@ def test_renditions_come_in_writing_order_with_the_marker_last():
     renditions = images.build_renditions(Image.new("RGB", (300, 200)))
     assert list(renditions) == [("webp", 1), ("webp", 2), ("png", 1), ("png", 2)]
     assert images.RENDITIONS[-1] == ("png", 2)
+
+
+def sixteen_bit_grey_png(value):
+    """A PNG as scanners and some editors write it: greyscale in 16 bits ("I;16" in Pillow)."""
+    buffer = io.BytesIO()
+    Image.new("I;16", (300, 200), value).save(buffer, "PNG")
+    assert Image.open(io.BytesIO(buffer.getvalue())).mode == "I;16"
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("mode", ["I;16", "I;16B", "I"])
+@pytest.mark.parametrize(("value", "grey"), [(0, 0), (32896, 128), (65535, 255)])
+def test_sixteen_bit_grey_is_scaled_to_eight_bits_not_cut_off(mode, value, grey):
+    renditions = images.build_renditions(images.normalized(Image.new(mode, (300, 200), value)))
+    for key, data in renditions.items():
+        assert Image.open(io.BytesIO(data)).convert("RGB").getpixel((0, 0)) == (grey,) * 3, key
+
+
+def test_sixteen_bit_grey_png_is_stored_and_rendered_in_its_own_grey():
+    upload = SimpleUploadedFile("scan.png", sixteen_bit_grey_png(value=32896))
+    renditions = images.clean_upload(upload)
+    stored = Image.open(upload.file)
+    assert (stored.format, stored.mode, stored.getpixel((0, 0))) == ("PNG", "L", 128)
+    for key, data in renditions.items():
+        rendition = Image.open(io.BytesIO(data))
+        assert rendition.convert("RGB").getpixel((0, 0)) == (128, 128, 128), key
+
+
+def test_sixteen_bit_grey_keeps_its_transparent_grey():
+    scan = Image.new("I;16", (300, 200), 1000)
+    scan.paste(Image.new("I;16", (100, 100), 65535), (0, 0))
+    buffer = io.BytesIO()
+    scan.save(buffer, "PNG", transparency=1000)
+    upright = images.normalized(Image.open(buffer))
+    assert upright.mode == "LA"
+    assert (upright.getpixel((0, 0)), upright.getpixel((200, 150))) == ((255, 255), (4, 0))
+    rendition = Image.open(io.BytesIO(images.build_renditions(upright)["png", 1]))
+    assert rendition.getpixel((0, 0))[3] == 255
+    assert rendition.getpixel((120, 75))[3] == 0
