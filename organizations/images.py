@@ -178,7 +178,8 @@ class LogoFormField(forms.ImageField):
 
     Django's ImageField reads the whole upload into memory for Pillow before any check and has
     one message for every failure; this field applies the rules above instead, the byte size
-    first.
+    first. What the file is follows from its content alone: its name gets the extension of its
+    format.
     """
 
     def to_python(self, data):
@@ -188,6 +189,10 @@ class LogoFormField(forms.ImageField):
             return None
         image = read_upload(upload)
         upload.content_type = Image.MIME[image.format]
+        # The content decides, not the name it came with: a JPEG saved as "logo.txt" or a PNG
+        # without an extension is a logo like any other. Renamed here, before Django's check
+        # of image extensions (on this field and the model's) reads the name.
+        upload.name = name_for_format(upload.name, image.format)
         return upload
 
     def widget_attrs(self, widget):

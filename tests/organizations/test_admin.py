@@ -199,3 +199,14 @@ def test_the_admin_is_named_after_the_collective(admin_client, db):
     assert "Django" not in text
     title = response.content.decode().split("<title>")[1].split("</title>")[0]
     assert title == "Inhoud en vertalingen | Kinderrechtencollectief"
+
+
+def test_a_jpeg_named_txt_is_accepted_as_the_jpeg_it_is(admin_client, seeded, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    njr = MemberOrganization.objects.get(slug="njr")
+    url = reverse("admin:organizations_memberorganization_change", args=[njr.pk])
+    upload = SimpleUploadedFile("logo.txt", image_bytes(size=(400, 400), image_format="JPEG"))
+    response = admin_client.post(url, member_form(slug="njr", name_nl="NJR", logo=upload))
+    assert response.status_code == 302, visible_text(response)
+    njr.refresh_from_db()
+    assert njr.logo.name.endswith(".jpg")

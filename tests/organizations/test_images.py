@@ -207,6 +207,21 @@ def test_size_and_svg_are_refused_before_pillow_opens_anything(case):
         assert messages(make_upload()) == [message]
 
 
+@pytest.mark.parametrize(
+    ("name", "image_format", "expected"),
+    [
+        ("logo.txt", "JPEG", "logo.jpg"),
+        ("logo", "PNG", "logo.png"),
+        ("logo.jpg", "PNG", "logo.png"),
+        ("logo.gif", "WEBP", "logo.webp"),
+    ],
+)
+def test_form_field_names_the_upload_after_its_content(name, image_format, expected):
+    with translation.override("nl"):
+        upload = LogoFormField().clean(image_upload(image_format=image_format, name=name))
+    assert upload.name == expected
+
+
 def test_messages_are_translated():
     upload = SimpleUploadedFile("logo.png", png_claiming_size(20_000, 20_000))
     assert messages(upload, "nl") == ["Het logo heeft meer dan 40 megapixels; maak het kleiner."]

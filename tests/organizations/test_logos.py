@@ -180,6 +180,23 @@ def test_upload_named_with_the_wrong_extension_is_stored_under_the_right_one(mem
     assert stored_upload(media, member, "logo.jpg")
 
 
+@pytest.mark.parametrize(
+    ("image_format", "name", "stored_as"),
+    [
+        ("JPEG", "logo.txt", "logo.jpg"),
+        ("PNG", "logo", "logo.png"),
+        ("WEBP", "logo.gif", "logo.webp"),
+    ],
+)
+def test_an_upload_is_taken_for_what_its_content_is_whatever_its_name(
+    member, media, image_format, name, stored_as
+):
+    with translation.override("nl"):
+        form = submit(member, image_upload(image_format=image_format, name=name))
+    assert form.errors == {}
+    assert stored_files(media) == logo_files(stored_upload(media, member, stored_as))
+
+
 def test_a_cameras_multi_picture_jpeg_is_stored_as_a_jpeg(member, media):
     buffer = io.BytesIO()
     photo, depth_map = Image.new("RGB", (600, 400), "navy"), Image.new("RGB", (600, 400), "red")
