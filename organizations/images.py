@@ -182,6 +182,11 @@ class LogoFormField(forms.ImageField):
     format.
     """
 
+    def __init__(self, *, max_length=None, **kwargs):
+        # The model field's max_length is for the stored name, which content_addressed_name
+        # shortens to fit; an upload's own name may be as long as the uploader's system allows.
+        super().__init__(**kwargs)
+
     def to_python(self, data):
         # FileField's checks only (present, named, not empty), not ImageField's Pillow pass.
         upload = forms.FileField.to_python(self, data)

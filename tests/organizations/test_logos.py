@@ -266,6 +266,15 @@ def test_a_long_upload_name_is_shortened_and_keeps_its_hash(member, media):
     assert len(logo) <= MemberOrganization._meta.get_field("logo").max_length
 
 
+def test_an_upload_name_longer_than_the_field_is_accepted_and_shortened(member, media):
+    name = "logo-" + "x" * 150 + ".png"
+    with translation.override("nl"):
+        form = submit(member, image_upload(name=name))
+    assert form.errors == {}
+    logo = stored_upload(media, member, name[: images.MAX_STEM_LENGTH] + ".png")
+    assert len(logo) <= MemberOrganization._meta.get_field("logo").max_length
+
+
 def test_only_names_with_a_hash_of_their_content_count_as_content_addressed():
     hashed = "logos/njr.0123456789abcdef.png"
     assert images.is_content_addressed(hashed)
