@@ -65,7 +65,8 @@ class OrganizationAdmin(
     """What the admins of member organizations and advisory bodies share.
 
     Editors reorder by dragging a row's handle, or with the keyboard through the up and down
-    buttons; both save each moved row, so the order's history is kept.
+    buttons; both save each moved row, so the order's history is kept, in one transaction that
+    locks the rows (see ordering).
     """
 
     list_display = ["name", "is_published", "translation_state", "move_buttons"]
@@ -189,11 +190,13 @@ class OrganizationAdmin(
         return reverse(f"admin:{self._url_prefix()}_changelist")
 
     def _update_order(self, updated_items, extra_model_filters):
-        """Save each dragged row (the library's bulk update would bypass history and signals)."""
+        """Save each dragged row (the library's bulk update would bypass history and signals).
+
+        One transaction with the rows locked: all are placed, or none (the library answers a
+        refused request with 400).
+        """
         rows = self.model._default_manager.filter(**extra_model_filters)
-        for pk, position in updated_items:
-            ordering.set_position(rows.get(pk=pk), position)
-        return len(updated_items)
+        return ordering.place(rows, updated_items)
 
 
 def _move_button(obj, direction, label, arrow):

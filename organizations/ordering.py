@@ -1,22 +1,81 @@
-"""Moving an organization one place up or down, for editors who do not drag with a mouse.
+"""Reordering organizations: one place up or down (the ↑/↓ buttons), or as a drag placed them.
+
+Each reorder is one transaction that starts by locking the rows it may change (SELECT … FOR
+UPDATE on PostgreSQL; on SQLite a transaction holds the database's write lock from its start).
+Two editors reordering at once are therefore taken one after the other, the second working on
+the order the first left, and a failure halfway leaves every row as it was.
 
 Positions are renumbered in steps of ten; only rows whose position changes are saved, each
 through save() so history and signals see the change.
 """
 
+from django.db import router, transaction
+
 STEP = 10
+# The largest value the position column takes on every database (PositiveIntegerField).
+MAX_POSITION = 2_147_483_647
 
 
 def move(obj, direction):
     """Move obj one place "up" or "down" among its model's rows; False when it cannot."""
-    rows = list(type(obj)._default_manager.order_by("position", "pk"))
-    index = next(i for i, row in enumerate(rows) if row.pk == obj.pk)
-    target = index - 1 if direction == "up" else index + 1
-    if direction not in ("up", "down") or not 0 <= target < len(rows):
+    if direction not in ("up", "down"):
         return False
-    rows[index], rows[target] = rows[target], rows[index]
-    renumber(rows)
+    model = type(obj)
+    with transaction.atomic(using=router.db_for_write(model)):
+        rows = _locked(model._default_manager.all())
+        index = next(i for i, row in enumerate(rows) if row.pk == obj.pk)
+        target = index - 1 if direction == "up" else index + 1
+        if not 0 <= target < len(rows):
+            return False
+        rows[index], rows[target] = rows[target], rows[index]
+        renumber(rows)
     return True
+
+
+def place(rows, positions):
+    """Give rows the positions a drag sent, [(pk, position), …]: all of them, or none.
+
+    A drag sends the positions its page showed. When another editor reordered since, two rows
+    can be given the same position; the rows are then renumbered, with the ones just placed
+    first, so the order stays one the ↑/↓ buttons and the next drag can work with.
+    Returns how many rows were placed; ValueError or DoesNotExist for a bad request.
+    """
+    model = rows.model
+    wanted = _checked(model, positions)
+    with transaction.atomic(using=router.db_for_write(model)):
+        locked = {row.pk: row for row in _locked(rows)}
+        missing = [pk for pk in wanted if pk not in locked]
+        if missing:
+            raise model.DoesNotExist(f"No {model._meta.verbose_name} with id {missing[0]}.")
+        for pk, position in wanted.items():
+            if locked[pk].position != position:
+                set_position(locked[pk], position)
+        order = sorted(
+            locked.values(), key=lambda row: (row.position, row.pk not in wanted, row.pk)
+        )
+        if len({row.position for row in order}) < len(order):
+            renumber(order)
+    return len(wanted)
+
+
+def _checked(model, positions):
+    """{pk: position} from a drag's list, or ValueError: positions are whole numbers ≥ 0."""
+    wanted = {}
+    for pk, position in positions:
+        if type(position) is not int or not 0 <= position <= MAX_POSITION:
+            raise ValueError(f"{position!r} is not a position.")
+        wanted[model._meta.pk.to_python(pk)] = position
+    return wanted
+
+
+def _locked(rows):
+    """The rows, locked until the transaction ends, in their list order.
+
+    Sorted again once locked: on PostgreSQL a row another reorder changed while this one
+    waited for its lock is read as committed, after the database sorted the rows.
+    """
+    locked = list(rows.select_for_update().order_by("position", "pk"))
+    return sorted(locked, key=lambda row: (row.position, row.pk))
 
 
 def renumber(rows):

@@ -1,10 +1,14 @@
 import json
 
+import pytest
+from django.db import DatabaseError, connection
 from django.urls import reverse
 
 from collective.editing.models import Draft
+from organizations import ordering
 from organizations.models import MemberOrganization
 from tests.editing.conftest import change_url, form_data
+from tests.editing.test_locking import on_postgresql, row_is_locked
 from tests.html import elements, visible_text
 
 CHANGELIST = "admin:organizations_memberorganization_changelist"
@@ -190,3 +194,116 @@ def test_a_list_edit_of_a_row_deleted_meanwhile_saves_nothing_for_it(
     assert response.status_code == 200
     assert "is intussen verwijderd" in visible_text(response)
     assert not MemberOrganization.objects.filter(pk=njr.pk).exists()
+
+
+# One transaction per reorder ------------------------------------------------------------------
+
+SORTABLE_UPDATE = "admin:organizations_memberorganization_sortable_update"
+
+
+def positions():
+    return dict(MemberOrganization.objects.values_list("slug", "position"))
+
+
+def drag(client, *placed):
+    """Post what the drag handle posts: [(slug, position), …]."""
+    pks = dict(MemberOrganization.objects.values_list("slug", "pk"))
+    items = [[pks[slug], position] for slug, position in placed]
+    return client.post(
+        reverse(SORTABLE_UPDATE),
+        json.dumps({"updatedItems": items}),
+        content_type="application/json",
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_drag_with_a_negative_position_changes_nothing(editor_client, seeded):
+    before, history = positions(), MemberOrganization.history.count()
+    response = drag(editor_client, ("njr", 50), ("unicef-nederland", -5))
+    assert response.status_code == 400
+    assert positions() == before
+    assert MemberOrganization.history.count() == history
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("reorder", ["drag", "move"])
+def test_a_reorder_that_fails_halfway_changes_nothing(editor_client, seeded, monkeypatch, reorder):
+    saved = []
+    set_position = ordering.set_position
+
+    def fail_at_the_second_row(row, position):
+        if saved:
+            raise DatabaseError("the database went away")
+        saved.append(row)
+        set_position(row, position)
+
+    monkeypatch.setattr(ordering, "set_position", fail_at_the_second_row)
+    before = positions()
+    if reorder == "drag":
+        assert drag(editor_client, ("njr", 50), ("unicef-nederland", 30)).status_code == 400
+    else:
+        with pytest.raises(DatabaseError):
+            ordering.move(MemberOrganization.objects.get(slug="njr"), "down")
+    assert saved, "the first row was saved before the failure"
+    assert positions() == before
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("reorder", ["drag", "move"])
+def test_each_reorder_saves_its_rows_in_one_transaction(
+    editor_client, seeded, monkeypatch, reorder
+):
+    """On SQLite the transaction holds the database's write lock from its start."""
+    in_transaction = []
+    set_position = ordering.set_position
+
+    def watched(row, position):
+        in_transaction.append(connection.in_atomic_block)
+        set_position(row, position)
+
+    monkeypatch.setattr(ordering, "set_position", watched)
+    if reorder == "drag":
+        assert drag(editor_client, ("njr", 50), ("unicef-nederland", 30)).status_code == 200
+    else:
+        njr = MemberOrganization.objects.get(slug="njr")
+        url = reverse("admin:organizations_memberorganization_move")
+        assert editor_client.post(url, {"move": f"{njr.pk}:down"}).status_code == 302
+    assert in_transaction == [True, True]
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("reorder", ["drag", "move"])
+def test_a_reorder_locks_the_rows_until_it_is_saved(editor_client, seeded, monkeypatch, reorder):
+    njr, unicef = (MemberOrganization.objects.get(slug=s) for s in ("njr", "unicef-nederland"))
+    locked = []
+    set_position = ordering.set_position
+
+    def watched(row, position):
+        locked.append(
+            (
+                row_is_locked(MemberOrganization, njr.pk),
+                row_is_locked(MemberOrganization, unicef.pk),
+            )
+        )
+        set_position(row, position)
+
+    monkeypatch.setattr(ordering, "set_position", watched)
+    if reorder == "drag":
+        assert drag(editor_client, ("njr", 50), ("unicef-nederland", 30)).status_code == 200
+    else:
+        ordering.move(njr, "down")
+    assert set(locked) == {(True, True)}
+    assert not row_is_locked(MemberOrganization, njr.pk), "and free again once saved"
+
+
+def test_drags_from_two_pages_at_once_leave_no_two_rows_in_one_place(editor_client, seeded):
+    """Both pages showed the same order; each drag moved another row to the top."""
+    shown = order()
+    first, second, third, fourth = shown[:4]
+    assert (
+        drag(editor_client, (fourth, 10), (first, 20), (second, 30), (third, 40)).status_code == 200
+    )
+    assert drag(editor_client, (third, 10), (first, 20), (second, 30)).status_code == 200
+    assert order()[:4] == [third, fourth, first, second], "the last drag's row comes first"
+    assert len(set(positions().values())) == len(shown)
