@@ -1,3 +1,4 @@
+import re
 from dataclasses import dataclass
 
 from adminsortable2.admin import SortableAdminMixin
@@ -5,11 +6,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from modeltranslation.utils import get_translation_fields
@@ -22,6 +24,9 @@ from collective.translations.admin import TranslationStateAdminMixin, Translatio
 from . import ordering
 from .images import LogoFormField, uploaded_as
 from .models import AdvisoryBody, FormerSlug, MemberOrganization
+
+# What a ↑ or ↓ button posts: the row's id and the direction.
+MOVE_VALUE = re.compile(r"(?P<pk>[0-9]+):(?P<direction>up|down)")
 
 
 @dataclass(frozen=True)
@@ -143,8 +148,13 @@ class OrganizationAdmin(
     def move_view(self, request):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        pk, _separator, direction = request.POST.get("move", "").partition(":")
-        obj = get_object_or_404(self.model._default_manager, pk=pk if pk.isdigit() else None)
+        # "<id>:up" or "<id>:down", as the buttons post it, with ASCII digits only:
+        # str.isdigit() also takes "²", which int() refuses, and \d takes other scripts' digits.
+        asked = MOVE_VALUE.fullmatch(request.POST.get("move", ""))
+        if asked is None:
+            return HttpResponseBadRequest(gettext("This request does not say which row to move."))
+        pk, direction = asked["pk"], asked["direction"]
+        obj = get_object_or_404(self.model._default_manager, pk=pk)
         if not self.has_change_permission(request, obj):
             return redirect(self._changelist_url())
         if not ordering.move(obj, direction):

@@ -45,9 +45,14 @@ def test_moving_the_first_member_up_changes_nothing(editor_client, seeded):
     assert order() == before
 
 
-def test_bad_move_requests_are_refused_without_error(editor_client, seeded):
+@pytest.mark.parametrize("move", ["nonsense", "²:up", "\u0661:up", "1:sideways", "1", ":up", ""])
+def test_bad_move_requests_are_refused_without_error(editor_client, seeded, move):
     url = reverse("admin:organizations_memberorganization_move")
-    assert editor_client.post(url, {"move": "nonsense"}).status_code == 404
+    before = order()
+    response = editor_client.post(url, {"move": move})
+    assert response.status_code == 400
+    assert response.content.decode() == "Dit verzoek zegt niet welke rij verplaatst moet worden."
+    assert order() == before
     assert editor_client.get(url).status_code == 405
 
 
