@@ -6,11 +6,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
-from django.http import HttpResponseBadRequest, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, QueryDict
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
@@ -27,6 +28,12 @@ from .models import AdvisoryBody, FormerSlug, MemberOrganization
 
 # What a ↑ or ↓ button posts: the row's id and the direction.
 MOVE_VALUE = re.compile(r"(?P<pk>[0-9]+):(?P<direction>up|down)")
+MOVED_ROW_GONE = _(
+    "What you wanted to move no longer exists: someone may have deleted it meanwhile. "
+    "Nothing was moved."
+)
+AT_THE_TOP = _("%(name)s is already at the top.")
+AT_THE_BOTTOM = _("%(name)s is already at the bottom.")
 
 
 @dataclass(frozen=True)
@@ -103,11 +110,57 @@ class OrganizationAdmin(
         return {"is_published": False, **super().get_changeform_initial_data(request)}
 
     def get_list_display(self, request):
-        """Without the right to change, no drag handles or ↑/↓ buttons that would do nothing."""
+        """Without the right to change, no drag handles or ↑/↓ buttons that would do nothing.
+
+        The buttons come last: get_changelist_instance may leave them out once it knows what
+        the list shows, and without a column after them no other column changes its number
+        (the list's sort parameter counts columns).
+        """
         columns = super().get_list_display(request)
-        if self.has_change_permission(request):
-            return columns
-        return [column for column in columns if column not in ("_reorder_", "move_buttons")]
+        if not self.has_change_permission(request):
+            return [column for column in columns if column not in ("_reorder_", "move_buttons")]
+        if "move_buttons" in columns:
+            columns = [column for column in columns if column != "move_buttons"]
+            columns.append("move_buttons")
+        return columns
+
+    def get_changelist_instance(self, request):
+        """The list, with ↑/↓ buttons only where they move rows as the list shows them.
+
+        They are offered when the list shows every row in position order. With a search, a
+        filter or another sort, the row a button would swap with may be one the list leaves
+        out or shows elsewhere. The first row's ↑ and the last row's ↓ are shown disabled.
+        """
+        changelist = super().get_changelist_instance(request)
+        columns = changelist.list_display
+        offered = "move_buttons" in columns and self._every_row_in_order(changelist)
+        changelist.offers_move_buttons = offered  # read by the template for its help text
+        if offered:
+            buttons = self._move_buttons_column()
+            changelist.list_display = [buttons if c == "move_buttons" else c for c in columns]
+        else:
+            changelist.list_display = [c for c in columns if c != "move_buttons"]
+        return changelist
+
+    def _every_row_in_order(self, changelist):
+        order = changelist.queryset.query.order_by
+        return (
+            not changelist.is_popup
+            and not changelist.query
+            and not changelist.get_filters_params()
+            and bool(order)
+            and order[0] == self.default_order_field
+        )
+
+    def _move_buttons_column(self):
+        """move_buttons for one list: knowing the first and last row, once for all rows."""
+        first, last = ordering.edges(self.model)
+
+        @admin.display(description=_("move"))
+        def move_buttons(obj):
+            return self.move_buttons(obj, first=obj.pk == first, last=obj.pk == last)
+
+        return move_buttons
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
@@ -140,9 +193,9 @@ class OrganizationAdmin(
         ]
 
     @admin.display(description=_("move"))
-    def move_buttons(self, obj):
-        return _move_button(obj, "up", _("Move %(name)s up"), "↑") + _move_button(
-            obj, "down", _("Move %(name)s down"), "↓"
+    def move_buttons(self, obj, first=False, last=False):
+        return _move_button(obj, "up", _("Move %(name)s up"), "↑", disabled=first) + (
+            _move_button(obj, "down", _("Move %(name)s down"), "↓", disabled=last)
         )
 
     def move_view(self, request):
@@ -154,15 +207,36 @@ class OrganizationAdmin(
         if asked is None:
             return HttpResponseBadRequest(gettext("This request does not say which row to move."))
         pk, direction = asked["pk"], asked["direction"]
-        obj = get_object_or_404(self.model._default_manager, pk=pk)
-        if not self.has_change_permission(request, obj):
-            return redirect(self._changelist_url())
-        if not ordering.move(obj, direction):
-            return redirect(self._changelist_url())
+        back = self._back_to_the_list(request)
+        obj = self.model._default_manager.filter(pk=pk).first()
+        if obj is not None and not self.has_change_permission(request, obj):
+            return redirect(back)
+        outcome = ordering.move(obj, direction) if obj is not None else ordering.GONE
+        if outcome == ordering.GONE:
+            messages.error(request, MOVED_ROW_GONE)
+            return redirect(back)
+        if outcome == ordering.AT_THE_EDGE:
+            message = AT_THE_TOP if direction == "up" else AT_THE_BOTTOM
+            messages.warning(request, message % {"name": obj})
+            return redirect(back)
         messages.success(request, _("%(name)s was moved.") % {"name": obj})
         # Back on the button just pressed (browsers focus a fragment's target), so a keyboard
-        # user can press it again instead of starting from the top of the page.
-        return redirect(f"{self._changelist_url()}#move-{obj.pk}-{direction}")
+        # user can press it again instead of starting from the top of the page; on the other
+        # one once the row has reached the end, where the button pressed is disabled.
+        first, last = ordering.edges(self.model)
+        if obj.pk == (first if direction == "up" else last):
+            direction = "down" if direction == "up" else "up"
+        return redirect(f"{back}#move-{obj.pk}-{direction}")
+
+    def _back_to_the_list(self, request):
+        """The list as the form that posted here showed it: its sort, page and "show all".
+
+        The admin's preserved filters (the list's query string), as the list passes them to
+        the pages it links to, taken whole: Django's add_preserved_filters drops "all=".
+        """
+        shown = QueryDict(request.GET.get("_changelist_filters", ""))
+        url = self._changelist_url()
+        return f"{url}?{shown.urlencode()}" if shown else url
 
     def save_model(self, request, obj, form, change):
         published = "slug" in form.changed_data and SAVE_DRAFT not in request.POST
@@ -209,13 +283,17 @@ class OrganizationAdmin(
         return ordering.place(rows, updated_items)
 
 
-def _move_button(obj, direction, label, arrow):
+def _move_button(obj, direction, label, arrow, disabled=False):
+    """One ↑ or ↓ button; disabled on the first row's ↑ and the last row's ↓, which would
+    move nothing (shown all the same, so the buttons stay in their columns)."""
     return format_html(
         '<button type="submit" form="reorder-form" name="move" value="{pk}:{direction}" '
-        'id="move-{pk}-{direction}" class="move-button" aria-label="{label}">{arrow}</button>',
+        'id="move-{pk}-{direction}" class="move-button" aria-label="{label}"{disabled}>'
+        "{arrow}</button>",
         pk=obj.pk,
         direction=direction,
         label=label % {"name": obj},
+        disabled=mark_safe(" disabled") if disabled else "",
         arrow=arrow,
     )
 

@@ -16,20 +16,34 @@ STEP = 10
 MAX_POSITION = 2_147_483_647
 
 
+# What move() did.
+MOVED = "moved"
+AT_THE_EDGE = "at the edge"  # first and asked up, or last and asked down: nothing changed
+GONE = "gone"  # deleted meanwhile
+
+
 def move(obj, direction):
-    """Move obj one place "up" or "down" among its model's rows; False when it cannot."""
+    """Move obj one place "up" or "down" among its model's rows; says what it did."""
     if direction not in ("up", "down"):
-        return False
+        raise ValueError(f"{direction!r} is not up or down.")
     model = type(obj)
     with transaction.atomic(using=router.db_for_write(model)):
         rows = _locked(model._default_manager.all())
-        index = next(i for i, row in enumerate(rows) if row.pk == obj.pk)
+        index = next((i for i, row in enumerate(rows) if row.pk == obj.pk), None)
+        if index is None:
+            return GONE
         target = index - 1 if direction == "up" else index + 1
         if not 0 <= target < len(rows):
-            return False
+            return AT_THE_EDGE
         rows[index], rows[target] = rows[target], rows[index]
         renumber(rows)
-    return True
+    return MOVED
+
+
+def edges(model):
+    """The ids of the first and the last row in the order (None, None without rows)."""
+    rows = model._default_manager.order_by("position", "pk").values_list("pk", flat=True)
+    return rows.first(), rows.last()
 
 
 def place(rows, positions):

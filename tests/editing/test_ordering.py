@@ -1,4 +1,5 @@
 import json
+from urllib.parse import urlencode
 
 import pytest
 from django.db import DatabaseError, connection
@@ -24,6 +25,51 @@ def test_list_offers_keyboard_buttons_to_move_each_member(editor_client, seeded)
     buttons = elements(response, "button", form="reorder-form")
     assert len(buttons) == 12
     assert buttons[0]["aria-label"] == "Defence for Children omhoog"
+    disabled = [button["aria-label"] for button in buttons if "disabled" in button]
+    assert disabled == ["Defence for Children omhoog", "Terre des Hommes omlaag"], (
+        "the first row cannot go up, the last cannot go down"
+    )
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "njr"},
+        {"is_published__exact": "1"},
+        {"translation": "nl.missing"},
+        {"name__icontains": "e"},
+        {"o": "-1"},  # the position column, backwards
+        {"o": "2"},  # by name
+    ],
+)
+def test_move_buttons_are_offered_only_on_a_list_of_every_row_in_order(
+    editor_client, seeded, query
+):
+    """Otherwise the row a button swaps with may be one the list leaves out or shows elsewhere."""
+    response = editor_client.get(reverse(CHANGELIST), query)
+    assert response.status_code == 200
+    assert elements(response, "button", form="reorder-form") == []
+    assert elements(response, "form", id="reorder-form") == []
+    assert "De knoppen ↑ en ↓ staan er als de lijst alle rijen op volgorde toont" in (
+        visible_text(response)
+    )
+    assert elements(response, "a", href=reverse(CHANGELIST)), "a link to the whole list"
+
+
+@pytest.mark.parametrize("query", [{"o": "1"}, {"o": "1.2"}, {"p": "1"}, {"all": ""}])
+def test_move_buttons_keep_the_lists_sort_and_page(editor_client, seeded, query):
+    page = editor_client.get(reverse(CHANGELIST), query)
+    assert len(elements(page, "button", form="reorder-form")) == 12
+    [form] = elements(page, "form", id="reorder-form")
+    njr = MemberOrganization.objects.get(slug="njr")
+
+    response = editor_client.post(form["action"], {"move": f"{njr.pk}:down"})
+
+    assert response.status_code == 302
+    back, _hash, fragment = response["Location"].partition("#")
+    assert back == f"{reverse(CHANGELIST)}?{urlencode(query)}"
+    assert fragment == f"move-{njr.pk}-down"
+    assert order()[2:4] == ["save-the-children", "njr"]
 
 
 def test_move_down_swaps_a_member_with_the_next(editor_client, seeded):
@@ -36,12 +82,58 @@ def test_move_down_swaps_a_member_with_the_next(editor_client, seeded):
     assert njr.history.first().position == 40, "the move is recorded in history"
 
 
-def test_moving_the_first_member_up_changes_nothing(editor_client, seeded):
+@pytest.mark.parametrize(
+    ("which", "direction", "message"),
+    [(0, "up", "staat al bovenaan"), (-1, "down", "staat al onderaan")],
+)
+def test_moving_past_the_end_changes_nothing_and_says_so(
+    editor_client, seeded, which, direction, message
+):
     before = order()
-    first = MemberOrganization.objects.first()
-    editor_client.post(
-        reverse("admin:organizations_memberorganization_move"), {"move": f"{first.pk}:up"}
+    row = MemberOrganization.objects.get(slug=before[which])
+    response = editor_client.post(
+        reverse("admin:organizations_memberorganization_move"),
+        {"move": f"{row.pk}:{direction}"},
+        follow=True,
     )
+    assert response.redirect_chain[0][0] == reverse(CHANGELIST)
+    assert f"{row} {message}." in visible_text(response)
+    assert order() == before
+
+
+def test_a_row_moved_to_the_top_is_back_on_its_other_button(editor_client, seeded):
+    """Its ↑ is now disabled; focus goes to its ↓ instead."""
+    second = MemberOrganization.objects.get(slug=order()[1])
+    response = editor_client.post(
+        reverse("admin:organizations_memberorganization_move"), {"move": f"{second.pk}:up"}
+    )
+    assert response["Location"] == f"{reverse(CHANGELIST)}#move-{second.pk}-down"
+    assert order()[0] == second.slug
+
+
+@pytest.mark.parametrize("deleted", ["before the post", "while it is moved"])
+def test_moving_a_row_deleted_meanwhile_says_so(editor_client, seeded, monkeypatch, deleted):
+    njr = MemberOrganization.objects.get(slug="njr")
+    pk = njr.pk
+    if deleted == "before the post":
+        njr.delete()
+    else:
+        move = ordering.move
+
+        def delete_first(obj, direction):
+            MemberOrganization.objects.filter(pk=obj.pk).delete()
+            return move(obj, direction)
+
+        monkeypatch.setattr(ordering, "move", delete_first)
+    before = order() if deleted == "before the post" else [s for s in order() if s != "njr"]
+    response = editor_client.post(
+        reverse("admin:organizations_memberorganization_move"),
+        {"move": f"{pk}:down"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[0][0] == reverse(CHANGELIST)
+    assert "Wat u wilde verplaatsen bestaat niet meer" in visible_text(response)
     assert order() == before
 
 
