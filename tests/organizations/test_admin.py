@@ -210,3 +210,29 @@ def test_a_jpeg_named_txt_is_accepted_as_the_jpeg_it_is(admin_client, seeded, tm
     assert response.status_code == 302, visible_text(response)
     njr.refresh_from_db()
     assert njr.logo.name.endswith(".jpg")
+
+
+@pytest.mark.parametrize("model", ["memberorganization", "advisorybody"])
+@pytest.mark.parametrize(
+    "query",
+    [
+        "name__regex=(((",
+        "name__iregex=(((",
+        "description__regex=[",
+        "name_en__regex=^N",
+        "slug__iregex=.",
+        "former_slugs__slug__regex=(",
+    ],
+)
+def test_lists_refuse_regular_expressions_in_their_address(admin_client, seeded, model, query):
+    """The database would run them; one that does not compile failed the whole page (500)."""
+    url = reverse(f"admin:organizations_{model}_changelist")
+    assert admin_client.get(f"{url}?{query}").status_code == 400
+
+
+@pytest.mark.parametrize("model", ["memberorganization", "advisorybody"])
+def test_lists_still_filter_by_other_lookups_in_their_address(admin_client, seeded, model):
+    url = reverse(f"admin:organizations_{model}_changelist")
+    response = admin_client.get(url, {"name__icontains": "n"})
+    assert response.status_code == 200
+    assert response.context["cl"].result_count > 0
