@@ -496,6 +496,44 @@ def test_command_rebuilds_a_logo_accepted_under_older_rules(member, media, size)
     assert stored_files(media) == logo_files("logos/older.png")
 
 
+def test_command_refreshes_the_cached_pages_that_show_the_logo(client, seeded, media):
+    njr = legacy_logo(MemberOrganization.objects.get(slug="njr"), media)
+    pages = ["/nl/wie-zijn-wij/", "/en/who-are-we/", "/nl/leden/njr/", "/en/members/njr/"]
+    rendition = images.rendition_url(njr.logo.name, "png", 1)
+    # The requests switch the language; the next test starts in the one before.
+    with translation.override(translation.get_language()):
+        for url in pages:
+            assert elements(client.get(url), "img", src="/media/logos/old.png"), url
+            assert elements(client.get(url), "img", src="/media/logos/old.png"), f"{url} cached"
+
+        call_command("regenerate_logo_renditions", stdout=mock.Mock(), stderr=mock.Mock())
+
+        for url in pages:
+            response = client.get(url)
+            assert elements(response, "source", type="image/webp"), url
+            assert elements(response, "img", src=rendition, width="128"), url
+
+
+@pytest.mark.parametrize(
+    ("cache", "page_cache_seconds", "warned"),
+    [
+        ("django.core.cache.backends.locmem.LocMemCache", 3600, True),
+        ("django.core.cache.backends.locmem.LocMemCache", 0, False),
+        ("django.core.cache.backends.dummy.DummyCache", 3600, False),
+    ],
+    ids=["own-memory", "page-cache-off", "shared"],
+)
+def test_command_says_when_running_servers_cannot_see_the_new_renditions(
+    member, media, settings, cache, page_cache_seconds, warned
+):
+    legacy_logo(member, media)
+    settings.CACHES = {"default": {"BACKEND": cache}}
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    stderr = io.StringIO()
+    call_command("regenerate_logo_renditions", stdout=io.StringIO(), stderr=stderr)
+    assert ("after a restart" in stderr.getvalue()) is warned
+
+
 def test_command_reports_a_missing_original_and_goes_on(member_factory, media):
     missing = member_factory(slug="missing")
     MemberOrganization.objects.filter(pk=missing.pk).update(

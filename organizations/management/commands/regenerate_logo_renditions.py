@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from collective import caching
 from organizations import images
 from organizations.signals import LOGO_MODELS
 
@@ -8,7 +9,8 @@ from organizations.signals import LOGO_MODELS
 class Command(BaseCommand):
     help = (
         "(Re)build the WebP and PNG renditions of every organization's logo, e.g. for logos "
-        "uploaded before renditions existed. Until then pages show the original file."
+        "uploaded before renditions existed. Until then pages show the original file. The "
+        "pages showing a rebuilt logo are refreshed in the page cache."
     )
 
     def handle(self, *args, **options):
@@ -21,8 +23,13 @@ class Command(BaseCommand):
                 self.stderr.write(f"{describe(organization)}: {reason(error)}")
             else:
                 rebuilt += 1
+                # The renditions and size are written without save(), so no signal refreshes
+                # the cached pages: they would keep linking the original, at its old size.
+                caching.invalidate(caching.pages_showing(organization))
                 self.stdout.write(f"{describe(organization)}: rebuilt", self.style.SUCCESS)
         self.stdout.write(f"Rebuilt the renditions of {rebuilt} logos.")
+        if rebuilt and not caching.shared_with_servers():
+            self.stderr.write(self.style.WARNING(caching.NOT_SHARED_NOTE))
         if failed:
             raise CommandError(f"{failed} logos could not be rebuilt; see above.")
 
