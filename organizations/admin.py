@@ -194,6 +194,7 @@ class OrganizationAdmin(
     class Media(TranslationStateAdminMixin.Media):
         # Defining Media here hides the mixin's, so its files are named again.
         css = {"all": [*TranslationStateAdminMixin.Media.css["all"], "organizations/admin.css"]}
+        js = [*TranslationStateAdminMixin.Media.js, "organizations/reorder.js"]
 
     def get_urls(self):
         return [

@@ -59,3 +59,25 @@ def test_keyboard_only_reordering(editor_page, site):
     page.keyboard.press("Enter")  # again, without looking for the button
     expect(page.get_by_text("NJR is verplaatst.")).to_be_visible()
     wait_until(lambda: slugs_in_order()[3:5] == ["unicef-nederland", "njr"], page)
+
+
+def test_a_drag_that_is_not_stored_says_so(editor_page, site, django_user_model):
+    """A session that ended meanwhile: the save is redirected to the login page, answering 200."""
+    from django.contrib.sessions.models import Session
+
+    page = editor_page
+    page.goto(f"{site}/admin/organizations/memberorganization/")
+    page.wait_for_load_state("load")
+    before = slugs_in_order()
+    Session.objects.all().delete()  # signed out elsewhere
+
+    rows = page.locator("#result_list tbody tr")
+    save_the_children = rows.filter(has_text="Save the Children").locator("div.drag.handle")
+    njr = rows.filter(has_text="NJR").locator("div.drag.handle")
+    save_the_children.drag_to(njr, steps=10)
+
+    alert = page.get_by_role("alert")
+    expect(alert).to_contain_text("De nieuwe volgorde kon niet worden opgeslagen")
+    alert.get_by_role("link", name="Laad de lijst opnieuw").click()
+    expect(page).to_have_url(f"{site}/admin/login/?next=/admin/organizations/memberorganization/")
+    assert slugs_in_order() == before
