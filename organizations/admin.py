@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from adminsortable2.admin import SortableAdminMixin
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import AdminFileWidget
-from django.db import models
+from django.db import DataError, models
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect
@@ -144,7 +145,15 @@ class OrganizationAdmin(
         filter or another sort, the row a button would swap with may be one the list leaves
         out or shows elsewhere. The first row's ↑ and the last row's ↓ are shown disabled.
         """
-        changelist = super().get_changelist_instance(request)
+        try:
+            changelist = super().get_changelist_instance(request)
+        except (ValueError, OverflowError, DataError) as error:
+            # A filter value the database cannot take (?created_at__year=99999, a NUL byte on
+            # PostgreSQL) is a bad address: answered as Django answers other bad filters, the
+            # list again with a note, instead of a 500.
+            if not request.GET:
+                raise
+            raise IncorrectLookupParameters(error) from error
         columns = changelist.list_display
         offered = "move_buttons" in columns and self._every_row_in_order(changelist)
         changelist.offers_move_buttons = offered  # read by the template for its help text

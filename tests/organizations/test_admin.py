@@ -236,3 +236,19 @@ def test_lists_still_filter_by_other_lookups_in_their_address(admin_client, seed
     response = admin_client.get(url, {"name__icontains": "n"})
     assert response.status_code == 200
     assert response.context["cl"].result_count > 0
+
+
+@pytest.mark.parametrize("model", ["memberorganization", "advisorybody"])
+@pytest.mark.parametrize(
+    "query",
+    ["created_at__year=99999", "updated_at__year=0", "name=%00", "description__contains=%00"],
+)
+def test_a_filter_value_the_database_cannot_take_is_a_bad_address(
+    admin_client, seeded, model, query
+):
+    """As Django answers other bad filters: back to the list with ?e=1, never a 500."""
+    url = reverse(f"admin:organizations_{model}_changelist")
+    response = admin_client.get(f"{url}?{query}")
+    assert response.status_code in (200, 302)
+    if response.status_code == 302:
+        assert response["Location"] == f"{url}?e=1"
