@@ -15,8 +15,15 @@ def _empty_cache():
     from collective import caching
 
     caching._paused_until = 0.0
+    caching._unsent_versions.clear()
     caching.near_pages.clear()
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request leaves its own language active."""
+    translation.deactivate()
 
 
 @pytest.fixture
