@@ -27,6 +27,7 @@ from tests.organizations.test_images import (
     image_upload,
     jpeg_with_exif,
 )
+from tests.quality import CACHE_SHARING
 
 
 @pytest.fixture
@@ -514,15 +515,7 @@ def test_command_refreshes_the_cached_pages_that_show_the_logo(client, seeded, m
             assert elements(response, "img", src=rendition, width="128"), url
 
 
-@pytest.mark.parametrize(
-    ("cache", "page_cache_seconds", "warned"),
-    [
-        ("django.core.cache.backends.locmem.LocMemCache", 3600, True),
-        ("django.core.cache.backends.locmem.LocMemCache", 0, False),
-        ("django.core.cache.backends.dummy.DummyCache", 3600, False),
-    ],
-    ids=["own-memory", "page-cache-off", "shared"],
-)
+@CACHE_SHARING
 def test_command_says_when_running_servers_cannot_see_the_new_renditions(
     member, media, settings, cache, page_cache_seconds, warned
 ):

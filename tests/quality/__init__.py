@@ -9,6 +9,8 @@ checks in `tests/browser`, so both look at the same pages.
 """
 
 import os
+import shutil
+import subprocess
 from datetime import timedelta
 from pathlib import Path
 
@@ -106,3 +108,30 @@ def member_urls(slug):
         with translation.override(code):
             urls[code] = member.get_absolute_url()
     return urls
+
+
+def msgfmt_check(path):
+    """GNU gettext's verdict on a PO file: (exit code, what it printed); (0, "") is clean."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        missing_tool("GNU gettext's msgfmt is not installed (apt-get install gettext)")
+    result = subprocess.run(
+        [msgfmt, "--check", "--output-file", os.devnull, str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.returncode, result.stderr
+
+
+# How a command that changes content may stand to the running servers' page cache:
+# (cache backend, DJANGO_PAGE_CACHE_SECONDS, whether the command warns them it cannot tell).
+CACHE_SHARING = pytest.mark.parametrize(
+    ("cache", "page_cache_seconds", "warned"),
+    [
+        ("django.core.cache.backends.locmem.LocMemCache", 3600, True),
+        ("django.core.cache.backends.locmem.LocMemCache", 0, False),
+        ("django.core.cache.backends.dummy.DummyCache", 3600, False),
+    ],
+    ids=["own-memory", "page-cache-off", "shared"],
+)

@@ -1,10 +1,7 @@
 """Exchanging translations with outside translators: XLIFF and PO export, checked import."""
 
 import dataclasses
-import os
 import re
-import shutil
-import subprocess
 from io import StringIO
 
 import pytest
@@ -21,7 +18,7 @@ from collective.translations.exchange_views import MAX_UPLOAD_BYTES, SESSION_KEY
 from collective.translations.models import TranslationBaseline
 from organizations.models import MemberOrganization
 from tests.html import visible_text
-from tests.quality import missing_tool
+from tests.quality import CACHE_SHARING, msgfmt_check
 from tests.translations.conftest import change_source
 
 ENGLISH = {"accept-language": "en"}
@@ -952,28 +949,11 @@ def test_a_po_export_header_has_real_values_instead_of_gettexts_placeholders(njr
 
 
 def test_a_po_export_passes_gettexts_own_check(outdated_njr, tmp_path):
-    msgfmt = shutil.which("msgfmt")
-    if msgfmt is None:
-        missing_tool("GNU gettext's msgfmt is not installed (apt-get install gettext)")
     path = write(tmp_path, exported(exchange.PO), name="translations.po")
-    result = subprocess.run(
-        [msgfmt, "--check", "--output-file", os.devnull, str(path)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert (result.returncode, result.stderr) == (0, "")
+    assert msgfmt_check(path) == (0, "")
 
 
-@pytest.mark.parametrize(
-    ("cache", "page_cache_seconds", "warned"),
-    [
-        ("django.core.cache.backends.locmem.LocMemCache", 3600, True),
-        ("django.core.cache.backends.locmem.LocMemCache", 0, False),
-        ("django.core.cache.backends.dummy.DummyCache", 3600, False),
-    ],
-    ids=["own-memory", "page-cache-off", "shared"],
-)
+@CACHE_SHARING
 def test_the_command_says_when_running_servers_cannot_see_the_import(
     njr, tmp_path, settings, cache, page_cache_seconds, warned
 ):
