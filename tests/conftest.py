@@ -6,6 +6,9 @@ from model_bakery import baker
 from collective import seeding
 from collective.translations import roles
 
+# Every staff account the tests make signs in with this (the browser tests type it).
+STAFF_PASSWORD = "a-long-test-password"
+
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
@@ -54,7 +57,7 @@ def user_in(db, django_user_model):
 
     def make(group_name, username):
         user = django_user_model.objects.create_user(
-            username, password="a-long-test-password", is_staff=True
+            username, password=STAFF_PASSWORD, is_staff=True
         )
         user.groups.add(Group.objects.get(name=group_name))
         return user

@@ -5,6 +5,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import STAFF_PASSWORD
+
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
     "--headless",
@@ -55,22 +57,26 @@ def site(transactional_db, live_server):
     return live_server.url
 
 
-STAFF_PASSWORD = "a-long-browser-test-password"
-
-
 @pytest.fixture
 def logged_in(browser, site):
-    """`logged_in(user)`: a Dutch-speaking browser page signed in to the admin as that user."""
+    """`logged_in(user, …)`: a browser page signed in to the admin as that user.
+
+    Dutch-speaking unless `locale` says otherwise; `theme` is what the admin's theme toggle
+    stores ("light", "dark"); other keywords go to the browser context (color_scheme, …).
+    """
     contexts = []
 
-    def open_as(user):
-        context = browser.new_context(locale="nl-NL")
+    def open_as(user, locale="nl-NL", theme=None, **context_options):
+        context = browser.new_context(locale=locale, **context_options)
         contexts.append(context)
+        if theme:
+            context.add_init_script(f"localStorage.setItem('theme', '{theme}')")
         page = context.new_page()
         page.goto(f"{site}/admin/login/")
-        page.get_by_label("Gebruikersnaam").fill(user.username)
-        page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
-        page.get_by_role("button", name="Aanmelden").click()
+        page.locator("#id_username").fill(user.username)
+        page.locator("#id_password").fill(STAFF_PASSWORD)
+        page.locator("#login-form [type=submit]").click()
+        page.wait_for_url(lambda url: "/admin/login/" not in url)
         return page
 
     yield open_as
@@ -79,14 +85,6 @@ def logged_in(browser, site):
 
 
 @pytest.fixture
-def editor_page(logged_in, django_user_model):
+def editor_page(logged_in, editor):
     """A browser page signed in as a member of the Editors group."""
-    from django.contrib.auth.models import Group
-
-    from collective.translations import roles
-
-    editor = django_user_model.objects.create_user(
-        "redacteur", password=STAFF_PASSWORD, is_staff=True
-    )
-    editor.groups.add(Group.objects.get(name=roles.EDITORS))
     return logged_in(editor)

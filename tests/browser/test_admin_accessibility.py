@@ -7,7 +7,6 @@ light and dark themes.
 import pytest
 
 from organizations.models import MemberOrganization
-from tests.browser.conftest import STAFF_PASSWORD
 from tests.browser.test_accessibility import WCAG_TAGS, describe
 from tests.quality import AXE_JS, INSTALL_HINT, missing_tool
 from tests.translations.conftest import change_source
@@ -34,39 +33,19 @@ THEMES = {
 
 
 @pytest.fixture
-def open_for_axe(browser, site, django_user_model):
+def open_for_axe(logged_in, editor):
     """`open_for_axe(color_scheme, theme)`: an editor's page that lets axe in.
 
     The CSP refuses axe's inline script otherwise. `theme` is what the admin's theme toggle
     stores ("light", "dark"); None leaves it at "auto".
     """
-    from django.contrib.auth.models import Group
-
-    from collective.translations import roles
-
     if not AXE_JS.exists():
         missing_tool(f"axe-core is not installed at {AXE_JS} ({INSTALL_HINT})")
-    editor = django_user_model.objects.create_user(
-        "redacteur", password=STAFF_PASSWORD, is_staff=True
-    )
-    editor.groups.add(Group.objects.get(name=roles.EDITORS))
-    contexts = []
 
     def open_page(color_scheme="light", theme=None):
-        context = browser.new_context(bypass_csp=True, locale="nl-NL", color_scheme=color_scheme)
-        contexts.append(context)
-        if theme:
-            context.add_init_script(f"localStorage.setItem('theme', '{theme}')")
-        page = context.new_page()
-        page.goto(f"{site}/admin/login/")
-        page.get_by_label("Gebruikersnaam").fill("redacteur")
-        page.get_by_label("Wachtwoord").fill(STAFF_PASSWORD)
-        page.get_by_role("button", name="Aanmelden").click()
-        return page
+        return logged_in(editor, theme=theme, bypass_csp=True, color_scheme=color_scheme)
 
-    yield open_page
-    for context in contexts:
-        context.close()
+    return open_page
 
 
 def axe_report(page, url, context=None):

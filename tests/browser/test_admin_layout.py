@@ -32,20 +32,8 @@ def test_the_move_buttons_are_in_view_at_1280_pixels(editor_page, site):
         assert button["x"] + button["width"] <= results["x"] + results["width"], direction
 
 
-def test_an_english_admin_opens_the_forms_on_the_dutch_source_tab(browser, site, django_user_model):
-    from django.contrib.auth.models import Group
-
-    from collective.translations import roles
-    from tests.browser.conftest import STAFF_PASSWORD
-
-    editor = django_user_model.objects.create_user("editor", password=STAFF_PASSWORD, is_staff=True)
-    editor.groups.add(Group.objects.get(name=roles.EDITORS))
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
-    page.goto(f"{site}/admin/login/")
-    page.get_by_label("Username").fill("editor")
-    page.get_by_label("Password").fill(STAFF_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+def test_an_english_admin_opens_the_forms_on_the_dutch_source_tab(logged_in, editor, site):
+    page = logged_in(editor, locale="en-GB")
     page.goto(f"{site}/admin/organizations/memberorganization/add/")
 
     expect(page.locator("#id_name_nl")).to_be_visible()
@@ -53,4 +41,3 @@ def test_an_english_admin_opens_the_forms_on_the_dutch_source_tab(browser, site,
     expect(page.locator("#modeltranslation-main-switch")).to_have_value("0")
     page.locator("#id_name_nl").press_sequentially("Augeo Foundation")
     expect(page.locator("#id_slug")).to_have_value("augeo-foundation")
-    context.close()
