@@ -42,36 +42,45 @@ def client_ip(request):
 
     Behind nginx or a load balancer, REMOTE_ADDR is the proxy's for every visitor: a lockout
     by user name and address would let anyone lock any editor out. When the request comes
-    from a trusted proxy (TRUSTED_PROXIES, the addresses gunicorn trusts too), the address
-    that proxy forwarded in X-Forwarded-For counts, read from the right past every trusted
-    hop, so a value the visitor put in the header themselves is never believed.
+    from a trusted proxy (TRUSTED_PROXIES, the addresses gunicorn trusts too, and like
+    gunicorn a peer on a unix socket), the address that proxy forwarded in X-Forwarded-For
+    counts, read from the right past every trusted hop, so a value the visitor put in the
+    header themselves is never believed. With "*" (any peer is a proxy) only the rightmost
+    entry is: the one the proxy in front of this server added.
     """
     address = request.META.get("REMOTE_ADDR", "")
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    trust_any = "*" in settings.TRUSTED_PROXIES
     while forwarded and _is_trusted_proxy(address):
-        hop = forwarded.pop().strip()
-        if _ip(hop) is None:
+        hop = _ip(forwarded.pop().strip())
+        if hop is None:
             break
-        address = hop
+        address = str(hop)
+        if trust_any:
+            break
     return address
 
 
 def _is_trusted_proxy(address):
+    """Whether a peer is one of the trusted proxies; a unix socket's peer (no address) is."""
+    if not address:
+        return True
     ip = _ip(address)
     return ip is not None and any(ip in network for network in _trusted_networks())
 
 
 def _trusted_networks():
-    networks = []
-    for entry in settings.TRUSTED_PROXIES:
-        if entry == "*":
-            return [ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0")]
-        networks.append(ipaddress.ip_network(entry, strict=False))
-    return networks
+    if "*" in settings.TRUSTED_PROXIES:
+        return [ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0")]
+    return [ipaddress.ip_network(entry, strict=False) for entry in settings.TRUSTED_PROXIES]
 
 
 def _ip(text):
-    try:
-        return ipaddress.ip_address(text)
-    except ValueError:
-        return None
+    """The address in `text`, also written with a port as some balancers forward it
+    ("203.0.113.9:1234", "[2001:db8::1]:1234"); None if it is none."""
+    for candidate in (text, text.rpartition(":")[0].strip("[]") if ":" in text else ""):
+        try:
+            return ipaddress.ip_address(candidate)
+        except ValueError:
+            continue
+    return None

@@ -4,10 +4,12 @@ Every variable is listed, with its meaning, in `.env.example`. Local runs need n
 production (`DJANGO_DEBUG=false`) refuses to start without a secret key and allowed hosts.
 """
 
+import ipaddress
 from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -147,6 +149,14 @@ AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "collective.http.client_ip"
 # The proxies whose X-Forwarded-For is believed: the same addresses gunicorn trusts.
 TRUSTED_PROXIES = env.list("GUNICORN_FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    if _proxy != "*":
+        try:
+            ipaddress.ip_address(_proxy)
+        except ValueError as _error:  # said at start-up, not as a 500 on every login
+            raise ImproperlyConfigured(
+                f"GUNICORN_FORWARDED_ALLOW_IPS: {_proxy!r} is not an IP address (or *)."
+            ) from _error
 # A page in the admin's look and language, instead of django-axes' one line of English text.
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 

@@ -82,6 +82,9 @@ def test_behind_a_proxy_an_attacker_cannot_lock_an_editor_out(client, db, django
         ("203.0.113.9", "6.6.6.6", "203.0.113.9"),  # not from a proxy: the header is ignored
         ("127.0.0.1", "not-an-address", "127.0.0.1"),
         ("127.0.0.1", "", "127.0.0.1"),
+        ("127.0.0.1", "203.0.113.9:1234", "203.0.113.9"),  # a balancer that adds the port
+        ("127.0.0.1", "[2001:db8::9]:1234", "2001:db8::9"),
+        ("", "203.0.113.9", "203.0.113.9"),  # gunicorn on a unix socket: the peer is nginx
     ],
 )
 def test_the_client_address_is_read_past_trusted_proxies_only(
@@ -218,3 +221,18 @@ def test_nothing_outside_the_media_folder_is_served(client, db, settings, tmp_pa
     response = client.get(path)
     assert response.status_code in (400, 404)  # a path leaving the folder is refused as 400
     assert b"a secret" not in response.content
+
+
+def test_with_any_peer_trusted_only_the_address_the_last_proxy_added_counts(rf, settings):
+    """With "*" every hop would count as a proxy, down to the one the visitor wrote first."""
+    from collective.http import client_ip
+
+    settings.TRUSTED_PROXIES = ["*"]
+    request = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.7")
+    assert client_ip(request) == "198.51.100.7"
+
+
+def test_a_proxy_list_that_is_not_addresses_stops_the_start():
+    result = run_django({**PRODUCTION, "GUNICORN_FORWARDED_ALLOW_IPS": "10.0.0.0/24"}, "check")
+    assert result.returncode != 0
+    assert "GUNICORN_FORWARDED_ALLOW_IPS" in result.stderr
