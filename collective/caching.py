@@ -313,11 +313,17 @@ def _host_as_served(request):
 
     Django accepts an allowed host in any case and with any port, and the page's links are
     built from it. Pages for `WWW.example.org` or `example.org:31337` are rendered, never kept:
-    a visitor cannot fill the shared cache with copies whose links lead elsewhere.
+    a visitor cannot fill the shared cache with copies whose links lead elsewhere. A port is
+    accepted only where it is the one the server listens on (gunicorn on TCP, as `make serve`
+    and the benchmark run it); behind nginx the Host header carries none. On a unix socket
+    gunicorn takes SERVER_PORT from the Host header itself, so there no port is accepted.
     """
     host = request.get_host()
     _domain, port = split_domain_port(host)
-    return host == host.lower() and port in ("", request.META.get("SERVER_PORT"))
+    if host != host.lower():
+        return False
+    on_tcp = bool(request.META.get("REMOTE_ADDR"))
+    return port == "" or (on_tcp and port == request.META.get("SERVER_PORT"))
 
 
 class _Lookup:
@@ -453,15 +459,14 @@ def _respond(request, entry, language=None):
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
     # A proxy keeps the page no longer than until midnight, when membership dates move on.
-    shared = min(settings.PROXY_CACHE_SECONDS, seconds_to_midnight())
+    left = seconds_to_midnight()
+    shared = min(settings.PROXY_CACHE_SECONDS, left)
     patch_cache_control(
         response,
         public=True,
         max_age=0,
         s_maxage=shared,
-        stale_while_revalidate=min(
-            settings.STALE_WHILE_REVALIDATE_SECONDS, seconds_to_midnight() - shared
-        ),
+        stale_while_revalidate=min(settings.STALE_WHILE_REVALIDATE_SECONDS, left - shared),
     )
     patch_vary_headers(response, ["Cookie"])
     response = get_conditional_response(

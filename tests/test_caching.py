@@ -475,3 +475,27 @@ def test_a_page_that_is_not_kept_has_no_last_modified(client, seeded, settings):
     assert "Last-Modified" not in response
     again = client.get("/nl/wie-zijn-wij/", headers={"if-none-match": response["ETag"]})
     assert again.status_code == 304
+
+
+def test_the_proxy_lifetimes_are_read_from_one_clock_reading(client, seeded, monkeypatch):
+    """Read twice across a second's boundary, stale-while-revalidate came out as -1."""
+    from collective import caching
+
+    readings = iter([61, 61, 59, 59, 59])  # kept (one reading), then answered (one reading)
+    monkeypatch.setattr(caching, "seconds_to_midnight", lambda: next(readings))
+    cache_control = client.get("/nl/leden/njr/")["Cache-Control"]
+    assert "s-maxage=60" in cache_control
+    assert "stale-while-revalidate=1" in cache_control
+
+
+def test_on_a_unix_socket_a_host_with_a_port_is_rendered_but_not_kept(client, seeded, rf):
+    """There gunicorn takes SERVER_PORT from the Host header, so the port proves nothing."""
+    from collective import caching
+
+    unix = {"REMOTE_ADDR": "", "SERVER_PORT": "31337"}
+    response = client.get("/nl/leden/njr/", headers={"host": "testserver:31337"}, **unix)
+    assert response.status_code == 200
+    request = rf.get("/nl/leden/njr/", HTTP_HOST="testserver:31337")
+    assert cache.get(caching._page_key(request, "nl")) is None
+    client.get("/nl/leden/njr/", headers={"host": "testserver"}, **unix)
+    assert cache.get(caching._page_key(rf.get("/nl/leden/njr/"), "nl")) is not None

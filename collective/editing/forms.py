@@ -61,13 +61,16 @@ class ConcurrentEditForm(forms.ModelForm):
             cleaned_data[name] = _lf(value)
         if SAVE_DRAFT in self.data:
             self._refuse_files_in_a_draft()
-            self._refuse_replacing_another_draft(cleaned_data.get("draft_seen", ""))
         seen = cleaned_data.get("edit_version")
         if seen and _moment(seen) is None:  # a tampered form: said, not a traceback
             raise ValidationError(
                 _("This form is incomplete or out of date; open it again."), code="bad_version"
             )
         current = self._stored_version(lock=True)
+        if SAVE_DRAFT in self.data:
+            # After the lock: a draft saved at the same moment through another form has been
+            # committed by now, and is seen.
+            self._refuse_replacing_another_draft(cleaned_data.get("draft_seen", ""))
         if self.instance.pk and seen and seen != current:
             changes, users = changes_since(self.instance, _moment(seen))
             if changes is not None and not self._would_undo(changes):

@@ -320,3 +320,24 @@ def test_a_draft_naming_a_field_that_no_longer_exists_still_opens(editor_client,
     response = editor_client.get(change_url(drafted_njr))
     assert response.status_code == 200
     assert response.context["adminform"].form["description_en"].value() == "Draft EN."
+
+
+def test_a_draft_committed_while_this_one_waited_for_the_row_is_not_replaced(
+    admin_client, editor, form_opened_before_the_draft, njr, monkeypatch
+):
+    """Two draft saves at once: the second waits for the row lock, then sees the first."""
+    from collective.editing import drafts
+    from collective.editing.forms import ConcurrentEditForm
+
+    stored_version = ConcurrentEditForm._stored_version
+
+    def another_draft_lands_while_waiting(form, lock=False):
+        if lock and not Draft.objects.exists():
+            drafts.save_draft(njr, {"description_nl": "Het andere concept."}, editor)
+        return stored_version(form, lock=lock)
+
+    monkeypatch.setattr(ConcurrentEditForm, "_stored_version", another_draft_lands_while_waiting)
+    data = {**form_opened_before_the_draft, "website": "https://www.njr.nl/x", "_save_draft": "x"}
+    response = admin_client.post(change_url(njr), data)
+    assert response.status_code == 200
+    assert Draft.objects.get().data == {"description_nl": "Het andere concept."}
