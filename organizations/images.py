@@ -56,7 +56,8 @@ NOT_AN_IMAGE = _("This file is not a readable image.")
 # field's 100 characters with "logos/", the hash, the extension and room to spare.
 HASH_LENGTH = 16
 MAX_STEM_LENGTH = 60
-_HASH_IN_STEM = re.compile(rf"\.[0-9a-f]{{{HASH_LENGTH}}}\Z")
+# With the 7 characters the storage adds when the name is taken (the same logo twice).
+_HASH_IN_STEM = re.compile(rf"\.[0-9a-f]{{{HASH_LENGTH}}}(?:_[A-Za-z0-9]{{7}})?\Z")
 _CONTENT_ADDRESSED = re.compile(
     rf"\.[0-9a-f]{{{HASH_LENGTH}}}\.(?:png|jpe?g|webp)(?:-[0-9]+\.(?:webp|png))?\Z"
 )
@@ -351,8 +352,10 @@ def is_content_addressed(name):
 
 
 def build_renditions(image):
-    """WebP and PNG at each density, keyed by (extension, density), in RENDITIONS order."""
-    image = _in_8_bits(image, image.info.get("transparency"))
+    """WebP and PNG at each density, keyed by (extension, density), in RENDITIONS order.
+
+    `image` is normalized() already: upright, in 8 bits and sRGB.
+    """
     base = image.convert("RGBA" if image.has_transparency_data else "RGB")
     resized = {
         density: base.resize(

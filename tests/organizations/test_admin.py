@@ -246,9 +246,17 @@ def test_lists_still_filter_by_other_lookups_in_their_address(admin_client, seed
 def test_a_filter_value_the_database_cannot_take_is_a_bad_address(
     admin_client, seeded, model, query
 ):
-    """As Django answers other bad filters: back to the list with ?e=1, never a 500."""
+    """As Django answers other bad filters: back to the list with ?e=1, never a 500.
+
+    SQLite takes a NUL without complaint (and cuts the value there), so there the list is
+    shown.
+    """
+    from django.db import connection
+
     url = reverse(f"admin:organizations_{model}_changelist")
     response = admin_client.get(f"{url}?{query}")
-    assert response.status_code in (200, 302)
-    if response.status_code == 302:
+    if "%00" in query and connection.vendor == "sqlite":
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
         assert response["Location"] == f"{url}?e=1"

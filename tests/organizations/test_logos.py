@@ -26,6 +26,7 @@ from tests.organizations.test_images import (
     image_bytes,
     image_upload,
     jpeg_with_exif,
+    sixteen_bit_grey_png,
 )
 from tests.quality import CACHE_SHARING
 
@@ -285,6 +286,7 @@ def test_only_names_with_a_hash_of_their_content_count_as_content_addressed():
     assert not images.is_content_addressed("logos/njr.0123456789abcdef_Ab3dE9x.png")
     assert images.uploaded_as(hashed) == "njr.png"
     assert images.uploaded_as("logos/njr.png") == "njr.png"
+    assert images.uploaded_as("logos/njr.0123456789abcdef_Ab3dE9x.png") == "njr.png"
 
 
 def test_a_logo_stored_directly_gets_renditions(member, media):
@@ -466,6 +468,16 @@ def legacy_logo(organization, media, name="old.png", data=None):
     )
     organization.refresh_from_db()
     return organization
+
+
+def test_command_renders_a_sixteen_bit_logo_stored_earlier_in_its_own_grey(member, media):
+    """Stored before uploads were turned into 8 bits: the rebuild scales it itself."""
+    legacy_logo(member, media, name="scan.png", data=sixteen_bit_grey_png(value=32896))
+    call_command("regenerate_logo_renditions", stdout=mock.Mock(), stderr=mock.Mock())
+    for extension, density in images.RENDITIONS:
+        name = images.rendition_name("logos/scan.png", extension, density)
+        with Image.open(media / name) as rendition:
+            assert rendition.convert("RGB").getpixel((0, 0)) == (128, 128, 128), name
 
 
 def test_command_builds_missing_renditions(member, media):
