@@ -24,7 +24,7 @@ from organizations.images import is_content_addressed
 from organizations.models import AdvisoryBody, MemberOrganization
 
 from . import seo
-from .http import moved_permanently, read_only, with_query
+from .http import read_only, with_query
 from .localization import home_alternates
 from .models import Collective
 
@@ -131,55 +131,13 @@ def favicon(request):
 def page_not_found(request, exception=None):
     """404: the language links lead to "Who are we" in each language.
 
-    The same address in another language is most likely no page either. An address that
-    means a page (see _address_meant) redirects there instead.
+    The same address in another language is most likely no page either. (An address that
+    plainly means a page has been sent there already: collective.addresses.)
     """
-    meant = _address_meant(request)
-    if meant is not None:
-        return moved_permanently(request, meant)
     body = loader.render_to_string(
         "404.html", {"alternates": home_alternates(request)}, request=request
     )
     return HttpResponseNotFound(body)
-
-
-# The URL namespaces of the pages visitors read; not the admin, media or anything else.
-PUBLIC_NAMESPACES = ("collective", "organizations")
-
-
-def _address_meant(request):
-    """The page an address that is no page most likely means, or None.
-
-    Typed with capitals (`/nl/Wie-Zijn-Wij/`, `/WIE-ZIJN-WIJ/`), or with the page's path in
-    the other language (`/en/leden/njr/`: the English page, `/en/members/njr/`). An address
-    that is a page's already (`/nl/leden/NIEMAND/`: the page found no such member, and tried
-    the slug in lower case itself) stays a 404.
-    """
-    if request.method not in ("GET", "HEAD") or _public_namespace(request.path):
-        return None
-    lower = request.path.lower()
-    language = get_language_from_path(lower)
-    if language is None:  # no language prefix: the lower-case address is negotiated
-        meant = any(_public_namespace(f"/{code}{lower}") for code, _name in settings.LANGUAGES)
-        return lower if lower != request.path and meant else None
-    if lower != request.path and _public_namespace(lower):
-        return lower
-    rest = lower.removeprefix(f"/{language}/")
-    for code, _name in settings.LANGUAGES:
-        other = f"/{code}/{rest}"
-        if code != language and _public_namespace(other):
-            with override(code):
-                return translate_url(other, language)
-    return None
-
-
-def _public_namespace(path):
-    """Whether a path is the address of one of the public pages, in its language."""
-    with override(get_language_from_path(path) or settings.LANGUAGE_CODE):
-        try:
-            return resolve(path).namespace in PUBLIC_NAMESPACES
-        except Resolver404:
-            return False
 
 
 def server_error(request):

@@ -332,3 +332,42 @@ def test_our_catalogues_pass_gettexts_own_check(catalog):
 
     path = Path(__file__).resolve().parents[1] / "collective/locale/nl/LC_MESSAGES" / catalog
     assert msgfmt_check(path) == (0, "")
+
+
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize(
+    ("typed", "page"),
+    [
+        ("/nl/Wie-Zijn-Wij/", "/nl/wie-zijn-wij/"),
+        ("/nl/WIE-ZIJN-WIJ", "/nl/wie-zijn-wij/"),
+        ("/NL/", "/nl/"),
+        ("/en/leden/njr/", "/en/members/njr/"),
+    ],
+)
+def test_addresses_meaning_a_page_redirect_with_debug_on_too(
+    client, seeded, settings, debug, typed, page
+):
+    """`make run` serves with DEBUG on, where Django's own 404 page replaces the handler."""
+    settings.DEBUG = debug
+    response = client.get(typed)
+    assert response.status_code == 301
+    assert response["Location"] == page
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/NL/LEDEN/NIEMAND/", "/en/leden/niemand/", "/nl/advisor/niemand/", "/nl/Niets"],
+)
+def test_an_address_that_would_lead_to_no_page_stays_a_404(client, seeded, path):
+    assert client.get(path).status_code == 404
+
+
+def test_a_former_slug_typed_with_capitals_still_leads_to_the_page(client, seeded):
+    from organizations.models import MemberOrganization
+
+    njr = MemberOrganization.objects.get(slug="njr")
+    njr.slug = "nationale-jeugdraad"
+    njr.save()
+    response = client.get("/NL/LEDEN/NJR/", follow=True)
+    assert response.redirect_chain[-1][0] == "/nl/leden/nationale-jeugdraad/"
+    assert response.status_code == 200
