@@ -1,8 +1,10 @@
 import logging
 
 from django.conf import settings
-from django.db import OperationalError
-from django.http import HttpResponse
+from django.contrib.admin.views.main import ERROR_FLAG
+from django.db import DataError, OperationalError
+from django.db.models.constants import LOOKUP_SEP
+from django.http import HttpResponse, HttpResponseRedirect
 
 logger = logging.getLogger(__name__)
 
@@ -78,3 +80,53 @@ class DatabaseUnavailableMiddleware:
         response.status_code = 503
         response["Retry-After"] = "5"
         return response
+
+
+# Lookups whose pattern the database runs: one that does not compile fails the query, and one
+# built to backtrack can keep the database busy for as long as it likes.
+REGEX_LOOKUPS = {"regex", "iregex"}
+
+
+class AdminListFilterMiddleware:
+    """A bad filter in any admin list's address gets the list again with a note (?e=1).
+
+    That is Django's own answer to a filter it cannot apply; these it lets through to the
+    database instead: regular-expression lookups (refused before the query runs) and values
+    the database cannot take (?created_at__year=99999, a NUL byte on PostgreSQL), which
+    failed the page with a 500, in every admin list, Django's and django-axes' included.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if _is_admin_list(request) and any(
+            REGEX_LOOKUPS.intersection(key.split(LOOKUP_SEP)) for key in request.GET
+        ):
+            return _list_with_error_note(request)
+        return None
+
+    def process_exception(self, request, exception):
+        bad_value = isinstance(exception, (ValueError, OverflowError, DataError))
+        # ?e=1 alone is where these lead: a failure there is the list's own, not the address's.
+        filtered = set(request.GET) - {ERROR_FLAG}
+        if bad_value and filtered and _is_admin_list(request):
+            logger.info("Bad filter in %s: %s", request.get_full_path(), exception)
+            return _list_with_error_note(request)
+        return None
+
+
+def _is_admin_list(request):
+    match = request.resolver_match
+    return (
+        match is not None
+        and match.namespace == "admin"
+        and (match.url_name or "").endswith("_changelist")
+    )
+
+
+def _list_with_error_note(request):
+    return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")

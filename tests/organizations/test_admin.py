@@ -212,7 +212,16 @@ def test_a_jpeg_named_txt_is_accepted_as_the_jpeg_it_is(admin_client, seeded, tm
     assert njr.logo.name.endswith(".jpg")
 
 
-@pytest.mark.parametrize("model", ["memberorganization", "advisorybody"])
+@pytest.mark.parametrize(
+    "list_url",
+    [
+        "/admin/organizations/memberorganization/",
+        "/admin/organizations/advisorybody/",
+        "/admin/auth/user/",
+        "/admin/auth/group/",
+        "/admin/axes/accesslog/",
+    ],
+)
 @pytest.mark.parametrize(
     "query",
     [
@@ -222,12 +231,14 @@ def test_a_jpeg_named_txt_is_accepted_as_the_jpeg_it_is(admin_client, seeded, tm
         "name_en__regex=^N",
         "slug__iregex=.",
         "former_slugs__slug__regex=(",
+        "username__regex=(((",
     ],
 )
-def test_lists_refuse_regular_expressions_in_their_address(admin_client, seeded, model, query):
+def test_lists_refuse_regular_expressions_in_their_address(admin_client, seeded, list_url, query):
     """The database would run them; one that does not compile failed the whole page (500)."""
-    url = reverse(f"admin:organizations_{model}_changelist")
-    assert admin_client.get(f"{url}?{query}").status_code == 400
+    response = admin_client.get(f"{list_url}?{query}")
+    assert response.status_code == 302
+    assert response["Location"] == f"{list_url}?e=1"
 
 
 @pytest.mark.parametrize("model", ["memberorganization", "advisorybody"])
@@ -238,13 +249,20 @@ def test_lists_still_filter_by_other_lookups_in_their_address(admin_client, seed
     assert response.context["cl"].result_count > 0
 
 
-@pytest.mark.parametrize("model", ["memberorganization", "advisorybody"])
+@pytest.mark.parametrize(
+    "list_url",
+    [
+        "/admin/organizations/memberorganization/",
+        "/admin/organizations/advisorybody/",
+        "/admin/auth/user/",
+    ],
+)
 @pytest.mark.parametrize(
     "query",
     ["created_at__year=99999", "updated_at__year=0", "name=%00", "description__contains=%00"],
 )
 def test_a_filter_value_the_database_cannot_take_is_a_bad_address(
-    admin_client, seeded, model, query
+    admin_client, seeded, list_url, query
 ):
     """As Django answers other bad filters: back to the list with ?e=1, never a 500.
 
@@ -253,10 +271,12 @@ def test_a_filter_value_the_database_cannot_take_is_a_bad_address(
     """
     from django.db import connection
 
-    url = reverse(f"admin:organizations_{model}_changelist")
-    response = admin_client.get(f"{url}?{query}")
+    if list_url == "/admin/auth/user/":
+        query = query.replace("created_at", "date_joined").replace("updated_at", "last_login")
+        query = query.replace("name=", "username=").replace("description", "email")
+    response = admin_client.get(f"{list_url}?{query}")
     if "%00" in query and connection.vendor == "sqlite":
         assert response.status_code == 200
     else:
         assert response.status_code == 302
-        assert response["Location"] == f"{url}?e=1"
+        assert response["Location"] == f"{list_url}?e=1"
