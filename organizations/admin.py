@@ -151,6 +151,8 @@ class OrganizationAdmin(
             and not changelist.get_filters_params()
             and bool(order)
             and order[0] == self.default_order_field
+            # One page, or all of them: a move past a page's edge takes the row out of sight.
+            and (changelist.show_all or not changelist.multi_page)
         )
 
     def _move_buttons_column(self):
@@ -201,8 +203,13 @@ class OrganizationAdmin(
         )
 
     def move_view(self, request):
+        if request.method == "GET":
+            # Where signing in again leads after a move was posted with an ended session:
+            # nothing was moved, and the list is where the editor was.
+            messages.warning(request, gettext("Nothing was moved: you were signed out."))
+            return redirect(self._back_to_the_list(request))
         if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+            return HttpResponseNotAllowed(["GET", "POST"])
         # "<id>:up" or "<id>:down", as the buttons post it, with ASCII digits only:
         # str.isdigit() also takes "²", which int() refuses, and \d takes other scripts' digits.
         asked = MOVE_VALUE.fullmatch(request.POST.get("move", ""))

@@ -50,7 +50,7 @@ def test_move_buttons_are_offered_only_on_a_list_of_every_row_in_order(
     assert response.status_code == 200
     assert elements(response, "button", form="reorder-form") == []
     assert elements(response, "form", id="reorder-form") == []
-    assert "De knoppen ↑ en ↓ staan er als de lijst alle rijen op volgorde toont" in (
+    assert "De knoppen ↑ en ↓ staan er als de lijst alle rijen op volgorde op één pagina" in (
         visible_text(response)
     )
     assert elements(response, "a", href=reverse(CHANGELIST)), "a link to the whole list"
@@ -145,7 +145,31 @@ def test_bad_move_requests_are_refused_without_error(editor_client, seeded, move
     assert response.status_code == 400
     assert response.content.decode() == "Dit verzoek zegt niet welke rij verplaatst moet worden."
     assert order() == before
-    assert editor_client.get(url).status_code == 405
+    assert editor_client.put(url).status_code == 405
+
+
+def test_a_move_posted_after_the_session_ended_leads_back_to_the_list(editor_client, seeded):
+    """Signing in again leads to the move's address: with GET, nothing moves, the list shows."""
+    url = reverse("admin:organizations_memberorganization_move")
+    before = order()
+    response = editor_client.get(url, {"_changelist_filters": "o=1.2"}, follow=True)
+    assert response.redirect_chain[0][0] == f"{reverse(CHANGELIST)}?o=1.2"
+    assert "Er is niets verplaatst: u was afgemeld." in visible_text(response)
+    assert order() == before
+
+
+def test_a_list_on_several_pages_offers_no_move_buttons_but_a_link_to_all(
+    editor_client, seeded, monkeypatch
+):
+    """A move past a page's edge would take the row out of sight."""
+    from organizations.admin import MemberOrganizationAdmin
+
+    monkeypatch.setattr(MemberOrganizationAdmin, "list_per_page", 4)
+    response = editor_client.get(reverse(CHANGELIST))
+    assert elements(response, "button", form="reorder-form") == []
+    assert elements(response, "a", href=f"{reverse(CHANGELIST)}?all=")
+    every_row = editor_client.get(reverse(CHANGELIST), {"all": ""})
+    assert len(elements(every_row, "button", form="reorder-form")) == 12
 
 
 def test_translators_cannot_reorder(translator_client, seeded):
