@@ -22,10 +22,11 @@ from functools import cache as memoize
 from pathlib import PurePosixPath
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.defaultfilters import filesizeformat
+from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
 from PIL import ExifTags, Image, ImageCms, ImageMath
 
@@ -56,8 +57,9 @@ NOT_AN_IMAGE = _("This file is not a readable image.")
 # field's 100 characters with "logos/", the hash, the extension and room to spare.
 HASH_LENGTH = 16
 MAX_STEM_LENGTH = 60
-# With the 7 characters the storage adds when the name is taken (the same logo twice).
-_HASH_IN_STEM = re.compile(rf"\.[0-9a-f]{{{HASH_LENGTH}}}(?:_[A-Za-z0-9]{{7}})?\Z")
+# With the 7 characters the storage puts before it when the name is taken (the same logo
+# uploaded twice is stored as "njr_K4QG7Pe.<hash>.png").
+_HASH_IN_STEM = re.compile(rf"(?:_[A-Za-z0-9]{{7}})?\.[0-9a-f]{{{HASH_LENGTH}}}\Z")
 _CONTENT_ADDRESSED = re.compile(
     rf"\.[0-9a-f]{{{HASH_LENGTH}}}\.(?:png|jpe?g|webp)(?:-[0-9]+\.(?:webp|png))?\Z"
 )
@@ -331,6 +333,13 @@ def content_addressed_name(name, data):
     """
     path = PurePosixPath(name)
     stem = _HASH_IN_STEM.sub("", path.stem)[:MAX_STEM_LENGTH]
+    # What the storage keeps of it, now: of a name of only signs ("😀.png") nothing is left,
+    # and the file would be a hidden ".<hash>.png".
+    try:
+        stem = get_valid_filename(stem).strip(". ")
+    except SuspiciousFileOperation:
+        stem = ""
+    stem = stem or "logo"
     digest = hashlib.sha256(data).hexdigest()[:HASH_LENGTH]
     return str(path.with_name(f"{stem}.{digest}{path.suffix}"))
 

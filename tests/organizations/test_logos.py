@@ -283,10 +283,31 @@ def test_only_names_with_a_hash_of_their_content_count_as_content_addressed():
     assert images.is_content_addressed(images.rendition_name(hashed, "webp", 2))
     assert not images.is_content_addressed("logos/njr.png")
     assert not images.is_content_addressed(images.rendition_name("logos/njr.png", "png", 1))
-    assert not images.is_content_addressed("logos/njr.0123456789abcdef_Ab3dE9x.png")
     assert images.uploaded_as(hashed) == "njr.png"
     assert images.uploaded_as("logos/njr.png") == "njr.png"
-    assert images.uploaded_as("logos/njr.0123456789abcdef_Ab3dE9x.png") == "njr.png"
+    # The same logo uploaded twice: the storage's suffix goes before the hash.
+    assert images.is_content_addressed("logos/njr_Ab3dE9x.0123456789abcdef.png")
+    assert images.uploaded_as("logos/njr_Ab3dE9x.0123456789abcdef.png") == "njr.png"
+
+
+def test_the_same_logo_uploaded_twice_is_named_as_uploaded_and_kept_for_a_year(
+    member, media, member_factory
+):
+    other = member_factory(name_nl="Ander", name_en="Other")
+    submit(member, image_upload(name="njr.png"))
+    submit(other, image_upload(name="njr.png"))
+    second = stored_logo(other)[0]
+    assert second != stored_logo(member)[0], "the storage gave it a name of its own"
+    assert images.uploaded_as(second) == "njr.png"
+    assert images.is_content_addressed(second)
+
+
+@pytest.mark.parametrize("name", ["😀😀😀.png", "€€€.png", "....png"])
+def test_a_name_of_only_signs_is_stored_as_logo_not_as_a_hidden_file(member, media, name):
+    submit(member, image_upload(name=name))
+    logo = stored_logo(member)[0]
+    assert logo.startswith("logos/logo.")
+    assert images.uploaded_as(logo) == "logo.png"
 
 
 def test_a_logo_stored_directly_gets_renditions(member, media):
