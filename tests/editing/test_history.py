@@ -205,6 +205,7 @@ def test_saving_an_unchanged_form_records_nothing(editor_client, njr):
 
 def test_a_deleted_members_history_is_kept_to_read_without_dead_restore_links(admin_client, njr):
     edit(admin_client, njr, description_en="New EN.")
+    admin_client.get(reverse("admin:index"))  # shows, and so ends, the save's message
     versions = list(njr.history.values_list("history_id", flat=True))
     pk = njr.pk
     njr.delete()
@@ -216,6 +217,8 @@ def test_a_deleted_members_history_is_kept_to_read_without_dead_restore_links(ad
     assert "Kies een datum" not in text
     restore_links = [a for a in elements(response, "a") if "/history/" in a.get("href", "")]
     assert restore_links == []
+    dead = [a for a in elements(response, "a") if a.get("href", "").endswith(f"/{pk}/change/")]
+    assert dead == [], "the breadcrumbs name it without linking to its form"
     assert "New EN." in text
     for version in versions:
         restore = f"/admin/organizations/memberorganization/{pk}/history/{version}/"
@@ -243,3 +246,15 @@ def test_deleting_says_it_is_final_and_what_to_do_instead(admin_client, njr, bul
     text = visible_text(response)
     assert "Verwijderen is definitief." in text
     assert "zet dan “gepubliceerd” uit" in text
+
+
+def test_the_history_table_and_the_restore_forms_language_switch_can_be_used_by_keyboard(
+    admin_client, njr
+):
+    edit(admin_client, njr, description_en="New EN.")
+    url = reverse("admin:organizations_memberorganization_history", args=[njr.pk])
+    [region] = elements(admin_client.get(url), "div", **{"class": "table-scroll"})
+    assert (region["role"], region["tabindex"], region["aria-label"]) == ("region", "0", "Versies")
+    version = njr.history.last().history_id
+    restore = admin_client.get(f"{url}{version}/")
+    assert elements(restore, "span", id="translation-switch-label")
