@@ -244,8 +244,14 @@ class EditingAdminMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None and obj.pk is not None:
             draft = drafts.draft_for(obj)
+            # A form sent back (refused) shows what was sent: a draft saved meanwhile by
+            # someone else is not in it, and the page says so instead of "you are editing".
+            shown = request.method != "POST" or drafts.stamp(draft) == request.POST.get(
+                "draft_seen"
+            )
             context.update(
                 draft=draft,
+                draft_shown=shown,
                 site_links=self.site_links(obj, has_draft=draft is not None),
                 discard_draft_url=reverse(
                     f"admin:{self._url_prefix()}_discard_draft", args=[obj.pk]

@@ -292,6 +292,9 @@ def test_a_draft_from_a_form_opened_before_another_draft_does_not_replace_it(
     response = admin_client.post(change_url(drafted_njr), data)
     assert response.status_code == 200
     assert "Uw concept zou het vervangen" in visible_text(response)
+    assert "Dit formulier toont het niet" in visible_text(response)
+    assert "U bewerkt een concept" not in visible_text(response)
+    assert "Concept weggooien" not in visible_text(response)
     assert Draft.objects.get().data == {
         "description_nl": "Concept NL.",
         "description_en": "Draft EN.",
