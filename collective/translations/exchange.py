@@ -472,20 +472,41 @@ def _xliff_unit(unit, number):
     return ImportUnit(
         unit_id=_required_id(unit.xmlelement.get("id"), number),
         source=str(unit.source or ""),
-        target=_clean_target(str(unit.target or "")),
+        target=_clean_target(str(unit.target or ""), as_written=_preserves_space(unit)),
         source_fingerprint=source_fingerprint,
         target_fingerprint=target_fingerprint,
         fuzzy=_target_state(unit.xmlelement) in UNFINISHED_STATES,
     )
 
 
-def _clean_target(text):
+def _clean_target(text, as_written=True):
     """A translation as the admin's form would save it: without surrounding white space.
 
     A tool that pretty-prints XLIFF puts a target on lines of its own, indented, and without
-    xml:space every space of it is text. Line breaks inside the text stay.
+    xml:space every space of it is text. Line breaks inside the text stay; where the file
+    does not ask for its spaces to be kept (`as_written`), so does nothing else at the start
+    or end of a line: indentation, which no text of this site has.
     """
+    if not as_written:
+        text = "\n".join(line.strip() for line in text.split("\n"))
     return text.strip()
+
+
+_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+
+
+def _preserves_space(unit):
+    """Whether the unit, its target or an element around it says xml:space="preserve"."""
+    element = unit.xmlelement
+    target = next(
+        (child for child in element if isinstance(child.tag, str) and child.tag.endswith("target")),
+        None,
+    )
+    for node in ([target] if target is not None else []) + [element, *element.iterancestors()]:
+        space = node.get(_XML_SPACE)
+        if space is not None:
+            return space == "preserve"
+    return False
 
 
 def _target_state(element):

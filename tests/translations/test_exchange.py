@@ -792,6 +792,29 @@ def test_white_space_around_an_xliff_target_is_not_part_of_the_translation(njr):
     assert njr.description_en == TWO_PARAGRAPHS
 
 
+def test_the_indentation_of_a_pretty_printed_xliff_target_is_not_kept(njr):
+    def indented(match):
+        lines = match.group(2).split(b"\n")
+        return match.group(1) + b"\n          ".join(lines) + match.group(3)
+
+    content = re.sub(
+        rb"(<target[^>]*>)(.*?)(</target>)",
+        indented,
+        pretty_printed(edited_export(njr, text=TWO_PARAGRAPHS)),
+        flags=re.DOTALL,
+    )
+    exchange.import_file(content)
+    njr.refresh_from_db()
+    assert njr.description_en == TWO_PARAGRAPHS
+
+
+def test_a_target_that_asks_for_its_spaces_keeps_them_inside(njr):
+    text = "Eerste regel.\n   ingesprongen regel."
+    exchange.import_file(edited_export(njr, text=text))
+    njr.refresh_from_db()
+    assert njr.description_en == text
+
+
 def test_white_space_around_a_po_target_is_not_part_of_the_translation(njr):
     exchange.import_file(edited_export(njr, exchange.PO, text=f"\n  {TWO_PARAGRAPHS} \t\n"))
     njr.refresh_from_db()
