@@ -1,10 +1,20 @@
 import logging
 
 from django.conf import settings
-from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib import messages
+from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
+from django.contrib.admin.views.main import (
+    ALL_VAR,
+    ERROR_FLAG,
+    IS_FACETS_VAR,
+    ORDER_VAR,
+    PAGE_VAR,
+    SEARCH_VAR,
+)
 from django.db import DataError, OperationalError
 from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpResponse, HttpResponseRedirect
+from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -88,12 +98,14 @@ REGEX_LOOKUPS = {"regex", "iregex"}
 
 
 class AdminListFilterMiddleware:
-    """A bad filter in any admin list's address gets the list again with a note (?e=1).
+    """A bad filter in any admin list's address gets the list again (?e=1), and a note.
 
     That is Django's own answer to a filter it cannot apply; these it lets through to the
     database instead: regular-expression lookups (refused before the query runs) and values
     the database cannot take (?created_at__year=99999, a NUL byte on PostgreSQL), which
     failed the page with a 500, in every admin list, Django's and django-axes' included.
+    Only GET requests whose address filters: an error in a list shown without filters, or in
+    a form posted to it, is a fault of the list and stays one.
     """
 
     def __init__(self, get_response):
@@ -103,30 +115,38 @@ class AdminListFilterMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if _is_admin_list(request) and any(
+        if _filtered_admin_list(request) and any(
             REGEX_LOOKUPS.intersection(key.split(LOOKUP_SEP)) for key in request.GET
         ):
-            return _list_with_error_note(request)
+            return _list_without_filters(request)
         return None
 
     def process_exception(self, request, exception):
         bad_value = isinstance(exception, (ValueError, OverflowError, DataError))
-        # ?e=1 alone is where these lead: a failure there is the list's own, not the address's.
-        filtered = set(request.GET) - {ERROR_FLAG}
-        if bad_value and filtered and _is_admin_list(request):
-            logger.info("Bad filter in %s: %s", request.get_full_path(), exception)
-            return _list_with_error_note(request)
+        if bad_value and _filtered_admin_list(request):
+            logger.warning("Bad filter in %s: %s", request.get_full_path(), exception)
+            return _list_without_filters(request)
         return None
 
 
-def _is_admin_list(request):
+# What a list's address may hold besides filters: sort, page, search, "show all", popups.
+LIST_PARAMETERS = {ALL_VAR, ERROR_FLAG, IS_FACETS_VAR, IS_POPUP_VAR, ORDER_VAR, PAGE_VAR}
+LIST_PARAMETERS |= {SEARCH_VAR, TO_FIELD_VAR}
+
+
+def _filtered_admin_list(request):
     match = request.resolver_match
     return (
-        match is not None
+        request.method in ("GET", "HEAD")
+        and match is not None
         and match.namespace == "admin"
         and (match.url_name or "").endswith("_changelist")
+        and bool(set(request.GET) - LIST_PARAMETERS)
     )
 
 
-def _list_with_error_note(request):
+def _list_without_filters(request):
+    messages.warning(
+        request, gettext("This list cannot be filtered that way; it is shown without filters.")
+    )
     return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")

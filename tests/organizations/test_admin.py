@@ -280,3 +280,33 @@ def test_a_filter_value_the_database_cannot_take_is_a_bad_address(
     else:
         assert response.status_code == 302
         assert response["Location"] == f"{list_url}?e=1"
+
+
+def test_the_list_says_why_a_filter_was_dropped(admin_client, seeded):
+    url = "/admin/organizations/memberorganization/"
+    response = admin_client.get(f"{url}?name__regex=(((", follow=True)
+    assert "Zo kan deze lijst niet worden gefilterd" in visible_text(response)
+
+
+@pytest.mark.parametrize("query", ["", "?o=1", "?p=1", "?q=a", "?all="])
+def test_an_error_in_a_list_without_filters_is_not_passed_off_as_a_bad_filter(
+    admin_client, seeded, monkeypatch, query
+):
+    """Sorting, paging and searching are no filters: a failure there is the list's own."""
+    from organizations.admin import MemberOrganizationAdmin
+
+    def broken(self, obj):
+        raise ValueError("a fault in the list itself")
+
+    monkeypatch.setattr(MemberOrganizationAdmin, "membership", broken)
+    with pytest.raises(ValueError, match="a fault in the list itself"):
+        admin_client.get(f"/admin/organizations/memberorganization/{query}")
+
+
+def test_a_form_posted_to_a_list_with_a_regex_in_its_address_is_not_redirected(
+    admin_client, seeded
+):
+    response = admin_client.post(
+        "/admin/organizations/memberorganization/?name__regex=x", {"action": "nothing"}
+    )
+    assert response.status_code != 302 or "e=1" not in response["Location"]
