@@ -6,6 +6,7 @@ the 404 comes from the URLconf or a view, and with DEBUG on as well as off.
 """
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.urls import Resolver404, resolve, translate_url
 from django.utils.translation import get_language_from_path, override
 
@@ -37,8 +38,8 @@ def address_meant(path):
     negotiated next) and `/en/leden/njr/` (the English page, `/en/members/njr/`). Only an
     address that leads to a page someone can open: `/nl/leden/NIEMAND/` stays a 404.
     """
-    if _is_page(path):
-        return None
+    if _public_match(path) is not None:
+        return None  # a page's address already: its view looked for what it could mean
     for candidate in _spellings(path):
         meant = _page_for(candidate)
         if meant is not None and meant != path:
@@ -70,14 +71,22 @@ def _page_for(path):
     return None
 
 
-def _is_page(path):
-    """Whether a path, in its own language, is a public page that exists (or once did)."""
+def _public_match(path):
+    """The URL match of a path in its own language, if it is a public page's address."""
     with override(get_language_from_path(path) or settings.LANGUAGE_CODE):
         try:
             match = resolve(path)
         except Resolver404:
-            return False
-    if match.namespace not in PUBLIC_NAMESPACES and match.url_name not in PUBLIC_URL_NAMES:
+            return None
+    if match.namespace in PUBLIC_NAMESPACES or match.url_name in PUBLIC_URL_NAMES:
+        return match
+    return None
+
+
+def _is_page(path):
+    """Whether a path, in its own language, is a public page that exists (or once did)."""
+    match = _public_match(path)
+    if match is None:
         return False
     model = getattr(match.func, "view_initkwargs", {}).get("model")
     slug = match.kwargs.get("slug")
@@ -85,8 +94,12 @@ def _is_page(path):
 
 
 def _organization_exists(model, slug):
+    """Asked only of addresses that resolve; with the database away, the 404 stands."""
     from organizations.models import FormerSlug
 
-    if model.objects.public().filter(slug=slug).exists():
-        return True
-    return FormerSlug.target(model, slug) is not None
+    try:
+        if model.objects.public().filter(slug=slug).exists():
+            return True
+        return FormerSlug.target(model, slug) is not None
+    except DatabaseError:
+        return False

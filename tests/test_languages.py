@@ -371,3 +371,29 @@ def test_a_former_slug_typed_with_capitals_still_leads_to_the_page(client, seede
     response = client.get("/NL/LEDEN/NJR/", follow=True)
     assert response.redirect_chain[-1][0] == "/nl/leden/nationale-jeugdraad/"
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "queries"),
+    [("/nl/leden/niemand/", 2), ("/nl/Niets/", 0), ("/en/leden/niemand/", 2)],
+)
+def test_a_404_asks_the_database_only_what_it_must(
+    client, seeded, django_assert_max_num_queries, path, queries
+):
+    """The page's own lookups (a member, its former address), and none again to find out
+    whether the address means another page; in the other language, that page's two."""
+    with django_assert_max_num_queries(queries):
+        assert client.get(path).status_code == 404
+
+
+def test_with_the_database_away_an_address_that_means_no_page_stays_a_404(
+    client, seeded, monkeypatch
+):
+    from django.db import DatabaseError
+    from django.db.models.query import QuerySet
+
+    def away(*args, **kwargs):
+        raise DatabaseError("the database is away")
+
+    monkeypatch.setattr(QuerySet, "exists", away)
+    assert client.get("/en/leden/njr/").status_code == 404
