@@ -152,7 +152,7 @@ class OrganizationAdmin(
             and bool(order)
             and order[0] == self.default_order_field
             # One page, or all of them: a move past a page's edge takes the row out of sight.
-            and (changelist.show_all or not changelist.multi_page)
+            and (not changelist.multi_page or (changelist.show_all and changelist.can_show_all))
         )
 
     def _move_buttons_column(self):
@@ -203,13 +203,14 @@ class OrganizationAdmin(
         )
 
     def move_view(self, request):
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):
             # Where signing in again leads after a move was posted with an ended session:
             # nothing was moved, and the list is where the editor was.
-            messages.warning(request, gettext("Nothing was moved: you were signed out."))
+            if request.method == "GET" and self.has_change_permission(request):
+                messages.warning(request, gettext("Nothing was moved."))
             return redirect(self._back_to_the_list(request))
         if request.method != "POST":
-            return HttpResponseNotAllowed(["GET", "POST"])
+            return HttpResponseNotAllowed(["GET", "HEAD", "POST"])
         # "<id>:up" or "<id>:down", as the buttons post it, with ASCII digits only:
         # str.isdigit() also takes "²", which int() refuses, and \d takes other scripts' digits.
         asked = MOVE_VALUE.fullmatch(request.POST.get("move", ""))
