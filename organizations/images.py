@@ -57,9 +57,7 @@ NOT_AN_IMAGE = _("This file is not a readable image.")
 # field's 100 characters with "logos/", the hash, the extension and room to spare.
 HASH_LENGTH = 16
 MAX_STEM_LENGTH = 60
-# With the 7 characters the storage puts before it when the name is taken (the same logo
-# uploaded twice is stored as "njr_K4QG7Pe.<hash>.png").
-_HASH_IN_STEM = re.compile(rf"(?:_[A-Za-z0-9]{{7}})?\.[0-9a-f]{{{HASH_LENGTH}}}\Z")
+_HASH_IN_STEM = re.compile(rf"\.[0-9a-f]{{{HASH_LENGTH}}}\Z")
 _CONTENT_ADDRESSED = re.compile(
     rf"\.[0-9a-f]{{{HASH_LENGTH}}}\.(?:png|jpe?g|webp)(?:-[0-9]+\.(?:webp|png))?\Z"
 )
@@ -339,7 +337,9 @@ def content_addressed_name(name, data):
         stem = get_valid_filename(stem).strip(". ")
     except SuspiciousFileOperation:
         stem = ""
-    stem = stem or "logo"
+    # Without dots, so that the hash is the one part between dots: the storage, should the
+    # name be taken (the same logo twice), adds its suffix before the first dot.
+    stem = stem.replace(".", "-") or "logo"
     digest = hashlib.sha256(data).hexdigest()[:HASH_LENGTH]
     return str(path.with_name(f"{stem}.{digest}{path.suffix}"))
 
