@@ -498,10 +498,7 @@ _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 def _preserves_space(unit):
     """Whether the unit, its target or an element around it says xml:space="preserve"."""
     element = unit.xmlelement
-    target = next(
-        (child for child in element if isinstance(child.tag, str) and child.tag.endswith("target")),
-        None,
-    )
+    target = _target_element(element)
     for node in ([target] if target is not None else []) + [element, *element.iterancestors()]:
         space = node.get(_XML_SPACE)
         if space is not None:
@@ -510,10 +507,16 @@ def _preserves_space(unit):
 
 
 def _target_state(element):
-    """The `state` of a trans-unit's target, whatever namespace prefix the tool wrote."""
+    """The `state` of a trans-unit's target."""
+    target = _target_element(element)
+    return None if target is None else target.get("state")
+
+
+def _target_element(element):
+    """A trans-unit's <target>, whatever namespace prefix the tool wrote; None without one."""
     for child in element:
         if isinstance(child.tag, str) and child.tag.rpartition("}")[2] == "target":
-            return child.get("state")
+            return child
     return None
 
 
