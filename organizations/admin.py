@@ -26,7 +26,6 @@ from . import ordering
 from .images import LogoFormField, uploaded_as
 from .models import AdvisoryBody, FormerSlug, MemberOrganization
 
-# Lookups the lists' addresses may not use (see OrganizationAdmin.lookup_allowed).
 # What a ↑ or ↓ button posts: the row's id and the direction.
 MOVE_VALUE = re.compile(r"(?P<pk>[0-9]+):(?P<direction>up|down)")
 MOVED_ROW_GONE = _(
