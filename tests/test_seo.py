@@ -178,7 +178,17 @@ def test_sitemap_leaves_out_languages_without_content_and_unpublished_pages(
     assert not [url for url in entries if "terre-des-hommes" in url]
 
 
-def test_who_are_we_is_modified_when_a_member_it_shows_is(client, seeded):
+def sitemap_lastmods(client):
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    return {
+        url.find("s:loc", SITEMAP_NS).text: url.find("s:lastmod", SITEMAP_NS).text
+        for url in root.findall("s:url", SITEMAP_NS)
+    }
+
+
+@pytest.fixture
+def unchanged_for_a_year(seeded):
+    """Every row last changed 400 days ago, so that a change today shows in lastmod."""
     import datetime
 
     from django.utils import timezone
@@ -187,17 +197,44 @@ def test_who_are_we_is_modified_when_a_member_it_shows_is(client, seeded):
     Collective.objects.update(updated_at=long_ago)
     MemberOrganization.objects.update(updated_at=long_ago)
     AdvisoryBody.objects.update(updated_at=long_ago)
+    MemberOrganization.history.update(history_date=long_ago)
+    AdvisoryBody.history.update(history_date=long_ago)
+    return long_ago
+
+
+def test_who_are_we_is_modified_when_a_member_it_shows_is(client, unchanged_for_a_year):
+    from django.utils import timezone
+
     njr = MemberOrganization.objects.get(slug="njr")
     njr.description_en = "Changed today."
     njr.save()
-    root = ET.fromstring(client.get("/sitemap.xml").content)
-    lastmod = {
-        url.find("s:loc", SITEMAP_NS).text: url.find("s:lastmod", SITEMAP_NS).text
-        for url in root.findall("s:url", SITEMAP_NS)
-    }
+    lastmod = sitemap_lastmods(client)
     today = timezone.localdate().isoformat()
     assert lastmod["http://testserver/nl/wie-zijn-wij/"] == today
     assert lastmod["http://testserver/nl/leden/unicef-nederland/"] != today
+
+
+def test_who_are_we_is_modified_when_a_member_is_deleted(client, unchanged_for_a_year):
+    from django.utils import timezone
+
+    MemberOrganization.objects.get(slug="njr").delete()
+    lastmod = sitemap_lastmods(client)
+    assert lastmod["http://testserver/nl/wie-zijn-wij/"] == timezone.localdate().isoformat()
+
+
+def test_pages_are_modified_on_the_day_a_member_leaves(client, unchanged_for_a_year):
+    import datetime
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    yesterday, tomorrow = today - datetime.timedelta(days=1), today + datetime.timedelta(days=1)
+    MemberOrganization.objects.filter(slug="njr").update(left=yesterday)
+    MemberOrganization.objects.filter(slug="unicef-nederland").update(left=tomorrow)
+    lastmod = sitemap_lastmods(client)
+    assert lastmod["http://testserver/nl/wie-zijn-wij/"] == yesterday.isoformat()
+    assert lastmod["http://testserver/nl/leden/njr/"] == yesterday.isoformat()
+    assert lastmod["http://testserver/nl/leden/unicef-nederland/"] < yesterday.isoformat()
 
 
 def test_robots_txt_points_to_the_sitemap(client, db):
