@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("", include("organizations.urls")),
 )
 
+handler400 = "collective.views.bad_request"
 handler403 = "collective.views.permission_denied"
 handler404 = "collective.views.page_not_found"
 handler500 = "collective.views.server_error"

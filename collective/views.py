@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.http import (
     Http404,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseForbidden,
     HttpResponseNotAllowed,
     HttpResponseNotFound,
@@ -140,12 +141,23 @@ def page_not_found(request, exception=None):
     return HttpResponseNotFound(body)
 
 
+def bad_request(request, exception=None):
+    """400 (a host the site does not serve, a path outside the media folder…): a plain page.
+
+    Rendered like the 500 page, without the request: its host may be the very thing wrong.
+    """
+    return HttpResponseBadRequest(_standalone_page(request, "400.html"))
+
+
 def server_error(request):
     """The 500 page in the language of the address, rendered without touching the database."""
+    return HttpResponseServerError(_standalone_page(request, "500.html"))
+
+
+def _standalone_page(request, template_name):
     language = get_language_from_path(request.path) or settings.LANGUAGE_CODE
     with override(language):
-        body = loader.get_template("500.html").render({"LANGUAGE_CODE": language})
-    return HttpResponseServerError(body)
+        return loader.get_template(template_name).render({"LANGUAGE_CODE": language})
 
 
 def permission_denied(request, exception=None):

@@ -8,6 +8,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.html import elements, visible_text
+
 EXAMPLES = settings(
     max_examples=150,
     deadline=None,
@@ -94,8 +96,23 @@ def test_a_huge_query_string_is_harmless(client, seeded):
     assert client.get(f"/nl/wie-zijn-wij/?{query}").status_code == 200
 
 
-def test_an_unknown_host_is_refused(client, seeded):
-    assert client.get("/nl/wie-zijn-wij/", headers={"host": "evil.example"}).status_code == 400
+@pytest.mark.parametrize(
+    ("path", "heading"),
+    [("/nl/wie-zijn-wij/", "Ongeldig verzoek"), ("/en/who-are-we/", "Bad request")],
+)
+def test_an_unknown_host_is_refused_with_the_sites_page(client, seeded, path, heading):
+    response = client.get(path, headers={"host": "evil.example"})
+    assert response.status_code == 400
+    assert heading in visible_text(response)
+    assert elements(response, "html")[0]["lang"] == path.split("/")[1]
+    assert "evil.example" not in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/media/../manage.py", "/media/logos/..%2f..%2fmanage.py"])
+def test_a_media_path_outside_the_folder_gets_the_sites_400_page(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 400
+    assert "Ongeldig verzoek" in visible_text(response)
 
 
 @EXAMPLES

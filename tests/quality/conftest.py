@@ -70,7 +70,7 @@ def variants(seeded):
 
 @pytest.fixture
 def rendered_pages(client, variants, tmp_path):
-    """Every public page in every language, each language's 404 page and the 500 page, on disk.
+    """Every public page in every language, each language's 404 page, the 400 and 500 pages.
 
     Only HTML is written: anything else the site serves (`/sitemap.xml`, `/robots.txt`) is not
     for this checker and is never in the list.
@@ -92,11 +92,14 @@ def rendered_pages(client, variants, tmp_path):
         response = client.get(url)
         assert response.status_code == 404, url
         keep(url, 404, response)
-    # The project's handler500 (Django's default view when it sets none).
-    server_error = get_resolver().resolve_error_handler(500)
-    response = server_error(RequestFactory().get("/"))
-    assert response.status_code == 500
-    keep("500-page", 500, response)
+    # The project's handlers for 400 and 500 (Django's default views when it sets none).
+    request, resolver = RequestFactory().get("/"), get_resolver()
+    for status, response in (
+        (400, resolver.resolve_error_handler(400)(request, None)),
+        (500, resolver.resolve_error_handler(500)(request)),
+    ):
+        assert response.status_code == status
+        keep(f"{status}-page", status, response)
     return pages
 
 

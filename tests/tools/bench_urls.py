@@ -14,11 +14,11 @@ from django.shortcuts import render
 from django.urls import path
 
 from collective.models import Collective
-from collective.urls import handler403, handler404, handler500
+from collective.urls import handler400, handler403, handler404, handler500
 from collective.urls import urlpatterns as site_urlpatterns
 from organizations.models import MemberOrganization
 
-__all__ = ["handler403", "handler404", "handler500", "urlpatterns"]
+__all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
 
 SIZE = 14 * 1024
 _HEAD = b'<!DOCTYPE html>\n<html lang="nl"><head><meta charset="utf-8"><title>Constant</title>'
