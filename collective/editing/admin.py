@@ -179,8 +179,14 @@ class EditingAdminMixin:
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self._may_see_any(request)
-        if self.get_object(request, unquote(object_id)) is None:
+        live = self.get_object(request, unquote(object_id))
+        if live is None:
             raise Http404
+        # The history package shows a version to whoever may read the object, and saves a
+        # posted restore for them too; it only hides the button. A restore changes every text,
+        # the address and the publication, so it takes the right to change the object.
+        if request.method == "POST" and not self.has_change_permission(request, live):
+            raise PermissionDenied
         history = self.model.history.model
         try:
             version_id = history._meta.pk.to_python(version_id)

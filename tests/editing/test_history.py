@@ -258,3 +258,31 @@ def test_the_history_table_and_the_restore_forms_language_switch_can_be_used_by_
     version = njr.history.last().history_id
     restore = admin_client.get(f"{url}{version}/")
     assert elements(restore, "span", id="translation-switch-label")
+
+
+@pytest.mark.parametrize("model", ["memberorganization", "collective"])
+def test_a_translator_may_read_old_versions_but_not_restore_them(translator_client, seeded, model):
+    """Restoring writes Dutch texts, addresses and publication: an editor's work only."""
+    obj = njr_or_collective(model)
+    before = obj.history.count()
+    version = obj.history.last()
+    url = reverse(
+        f"admin:{obj._meta.app_label}_{model}_simple_history", args=[obj.pk, version.history_id]
+    )
+    shown = translator_client.get(url)
+    assert shown.status_code == 200
+    assert not elements(shown, "input", name="_save"), "no restore button"
+
+    response = translator_client.post(url, {"name_nl": "Gewijzigd", "slug": "gewijzigd"})
+    assert response.status_code == 403
+    obj.refresh_from_db()
+    assert obj.name_nl != "Gewijzigd"
+    assert obj.history.count() == before
+
+
+def njr_or_collective(model):
+    from collective.models import Collective
+
+    if model == "collective":
+        return Collective.objects.get()
+    return MemberOrganization.objects.get(slug="njr")
