@@ -286,3 +286,17 @@ def njr_or_collective(model):
     if model == "collective":
         return Collective.objects.get()
     return MemberOrganization.objects.get(slug="njr")
+
+
+def test_the_restore_forms_breadcrumbs_name_the_section_and_list_as_elsewhere(editor_client, njr):
+    version = njr.history.last()
+    url = reverse(
+        "admin:organizations_memberorganization_simple_history", args=[njr.pk, version.history_id]
+    )
+    text = visible_text(editor_client.get(url))
+    trail = ["Voorpagina", "Organisaties", "Lidorganisaties", "NJR", "Geschiedenis"]
+    assert (
+        " \N{SINGLE RIGHT-POINTING ANGLE QUOTATION MARK} ".join([*trail, "NJR herstellen"]) in text
+    )
+    assert "Historical" not in text
+    assert "Organizations" not in text
