@@ -1,5 +1,6 @@
 """The editing features every content admin shares: drafts, previews, history, safe saving."""
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
@@ -8,8 +9,10 @@ from django.db import models, router, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.defaultfilters import date as format_date
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from ..localization import language_name
@@ -154,6 +157,46 @@ class EditingAdminMixin:
             return redirect(request.path)
         return super().response_change(request, obj)
 
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        """A save (or draft) of an object deleted while its form was open: say who deleted it
+        and when, and give back what the form held, so typed texts are not lost."""
+        if request.method != "POST" or not self._is_admin_view(request, "change"):
+            return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+        pk = _pk_or_none(self.model, object_id)
+        history = getattr(self.model, opts.simple_history_manager_attribute)
+        deletion = (
+            history.filter(**{opts.pk.attname: pk}).order_by("-history_date").first()
+            if pk is not None
+            else None
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "title": _("Your changes were not saved"),
+            "deletion": deletion,
+            "deleted_by": _history_user_name(deletion),
+            "deleted_at": _local_time(deletion.history_date) if deletion else "",
+            "texts": self._posted_texts(request),
+            "changelist_url": reverse(f"admin:{self._url_prefix()}_changelist"),
+        }
+        return TemplateResponse(
+            request, "admin/editing/deleted_while_editing.html", context, status=410
+        )
+
+    def _posted_texts(self, request):
+        """(label, value, rows) for each text the posted form held, for the editor to copy."""
+        form = self.get_form(request, None, change=True)
+        texts = []
+        for name, field in form.base_fields.items():
+            if field.widget.is_hidden or isinstance(field, (forms.FileField, forms.BooleanField)):
+                continue
+            value = request.POST.get(name, "").strip()
+            if value:
+                # Tall enough to show a text whole, up to a screenful.
+                rows = min(20, value.count("\n") + 1 + len(value) // 80)
+                texts.append((capfirst(field.label or name), value, rows))
+        return texts
+
     def _may_see_any(self, request):
         """Before any lookup: without the right to see these objects, a 404 would tell which
         exist (as the preview and the translator view check first too)."""
@@ -288,6 +331,11 @@ def _writes_nothing_new(obj):
         field.value_from_object(stored) == field.value_from_object(obj)
         for field in obj._meta.concrete_fields
     )
+
+
+def _history_user_name(record):
+    user = getattr(record, "history_user", None) if record is not None else None
+    return str(user) if user is not None else _("unknown")
 
 
 def _pk_or_none(model, object_id):

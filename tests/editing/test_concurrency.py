@@ -358,3 +358,24 @@ def test_after_a_refused_save_the_website_field_shows_no_current_link_of_unsaved
     )
     assert refused.status_code == 200
     assert not [a for a in elements(refused, "a") if a.get("href") == "https://www.njr.nl/c"]
+
+
+@pytest.mark.parametrize("button", ["_save", "_save_draft"])
+def test_saving_a_member_deleted_meanwhile_says_who_deleted_it_and_gives_the_texts_back(
+    editor_client, njr, admin_user, button
+):
+    form = form_data(editor_client.get(change_url(njr)))
+    other = Client()
+    other.force_login(admin_user)
+    delete_url = reverse("admin:organizations_memberorganization_delete", args=[njr.pk])
+    assert other.post(delete_url, {"post": "yes"}).status_code == 302
+
+    typed = "Een lange nieuwe beschrijving.\r\n\r\nMet een tweede alinea."
+    response = editor_client.post(change_url(njr), {**form, "description_nl": typed, button: "x"})
+    assert response.status_code == 410
+    text = visible_text(response)
+    assert f"{admin_user} heeft “NJR” op " in text
+    assert "Uw wijzigingen zijn niet opgeslagen" in text
+    assert "Een lange nieuwe beschrijving." in text
+    assert "Met een tweede alinea." in text
+    assert not MemberOrganization.objects.filter(pk=njr.pk).exists()
