@@ -66,8 +66,10 @@ SOURCE_CHANGED, TRANSLATION_CHANGED = "source-changed", "translation-changed"
 UNKNOWN_MODEL, UNKNOWN_OBJECT, UNKNOWN_FIELD = "unknown-model", "unknown-object", "unknown-field"
 NO_FINGERPRINTS, INVALID_TEXT = "no-fingerprints", "invalid-text"
 NO_SOURCE_TEXT = "no-source-text"
+CONFIRMED = "confirmed"
 REASON_LABELS = {
     NEW_TRANSLATION: gettext_lazy("new translation"),
+    CONFIRMED: gettext_lazy("outdated translation confirmed as still correct"),
     UNCHANGED: gettext_lazy("same as the current translation"),
     EMPTY_TARGET: gettext_lazy("no translation in the file"),
     FUZZY: gettext_lazy("marked as fuzzy by the translator"),
@@ -115,6 +117,9 @@ _C_SIMPLE_ESCAPES = {
 }
 _EXCERPT_LENGTH = 60
 _XLIFF_1_NAMESPACE = "urn:oasis:names:tc:xliff:document:1."
+# The target state of an outdated translation in an export: one of UNFINISHED_STATES, so a unit
+# sent back without review is skipped, and one confirmed in the tool is confirmed here.
+OUTDATED_STATE = "needs-review-translation"
 
 
 class ExchangeError(Exception):
@@ -224,6 +229,10 @@ def _xliff_bytes(units, language):
         xliff_unit.setid(unit.unit_id)
         if unit.target:
             xliff_unit.target = unit.target
+            if unit.previous_source:
+                # Outdated: to review, as a translation tool shows it, not approved and done.
+                xliff_unit.markapproved(False)
+                _target_element(xliff_unit.xmlelement).set("state", OUTDATED_STATE)
         xliff_unit.addnote(_note(unit), origin="developer")
     store.settargetlanguage(language)
     return bytes(store)
@@ -251,6 +260,12 @@ def _po_bytes(units, language):
         po_unit = store.addsourceunit(unit.source)
         po_unit.setcontext(unit.unit_id)
         po_unit.target = unit.target
+        if unit.previous_source and unit.target:
+            # Outdated: fuzzy, with the source it was made from, as msgmerge marks it. Editors
+            # such as Poedit list it as needing work and show what changed in the source.
+            po_unit.markfuzzy()
+            po_unit.prev_context = unit.unit_id
+            po_unit.prev_source = unit.previous_source
         po_unit.addnote(_note(unit), origin="developer")
     return bytes(store)
 
@@ -809,7 +824,8 @@ def import_parsed(parsed, dry_run=False):
     """
     with transaction.atomic():
         objects = _load_objects(parsed.units, lock=not dry_run)
-        outcomes = [_judge(unit, objects, parsed.language) for unit in parsed.units]
+        outdated = _outdated_fields(objects.values(), parsed.language)
+        outcomes = [_judge(unit, objects, parsed.language, outdated) for unit in parsed.units]
         if not dry_run:
             _save(outcomes, parsed.language)
     return ImportReport(parsed.file_format, parsed.language, dry_run, outcomes)
@@ -855,7 +871,21 @@ def _load_objects(units, lock):
     return objects
 
 
-def _judge(unit, objects, language):
+def _outdated_fields(objects, language):
+    """{(model, pk, field)} of the loaded objects' translations outdated in a language."""
+    by_model = {}
+    for obj in objects:
+        by_model.setdefault(type(obj), []).append(obj)
+    return {
+        (model, pk, field)
+        for model, model_objects in by_model.items()
+        for pk, object_status in status.statuses_for(model_objects).items()
+        for (field, code), entry in object_status.items()
+        if code == language and entry.state == status.OUTDATED
+    }
+
+
+def _judge(unit, objects, language, outdated=frozenset()):
     app_label, model_name, _pk, field_name = unit.reference
     refused = partial(Outcome, unit.unit_id, REFUSED, new_text=unit.target)
     if _translated_model(app_label, model_name) is None:
@@ -867,7 +897,15 @@ def _judge(unit, objects, language):
         return refused(UNKNOWN_FIELD, obj=obj)
     current_target = status.text(obj, field_name, language)
     current_source = status.text(obj, field_name, status.source_language())
-    kind, reason, detail = _verdict(unit, obj, field_name, language, current_target, current_source)
+    kind, reason, detail = _verdict(
+        unit,
+        obj,
+        field_name,
+        language,
+        current_target,
+        current_source,
+        outdated=(type(obj), obj.pk, field_name) in outdated,
+    )
     return Outcome(
         unit_id=unit.unit_id,
         kind=kind,
@@ -882,11 +920,13 @@ def _judge(unit, objects, language):
     )
 
 
-def _verdict(unit, obj, field_name, language, current_target, current_source):
+def _verdict(unit, obj, field_name, language, current_target, current_source, outdated=False):
     """(kind, reason, detail) for a unit whose object and field exist.
 
     Harmless cases come first (nothing would be written), then the two conflicts, which keep
     what is in the database for a person to decide on, and last the field's own validation.
+    An outdated translation sent back as it was, no longer marked unfinished, for the source
+    text as it is now, is confirmed as still correct: the translator reviewed it in the tool.
     """
     if not unit.target.strip():
         return SKIPPED, EMPTY_TARGET, ""
@@ -894,6 +934,12 @@ def _verdict(unit, obj, field_name, language, current_target, current_source):
         return SKIPPED, FUZZY, ""
     # The file's text is stripped, so compare with the stored one as the form would save it.
     if unit.target == current_target.strip():
+        if (
+            outdated
+            and unit.source_fingerprint == status.fingerprint(current_source)
+            and unit.target_fingerprint == status.fingerprint(current_target)
+        ):
+            return APPLIED, CONFIRMED, ""
         return SKIPPED, UNCHANGED, ""
     if not current_source:  # as the translator view: no translation without an original
         return REFUSED, NO_SOURCE_TEXT, ""
@@ -923,7 +969,9 @@ def _save(outcomes, language):
     """One save per object, naming only the columns that change, so the signals record them."""
     changes = {}
     for outcome in outcomes:
-        if outcome.kind != APPLIED:
+        if outcome.reason == CONFIRMED:
+            status.record(outcome.obj, outcome.field_name, language)
+        if outcome.kind != APPLIED or outcome.reason == CONFIRMED:
             continue
         column = build_localized_fieldname(outcome.field_name, language)
         setattr(outcome.obj, column, outcome.new_text)

@@ -41,6 +41,9 @@ def with_target(content, unit_id, text):
         store = pypo.pofile.parsestring(content)
         unit = next(u for u in store.units if u.getcontext() == unit_id)
     unit.target = text
+    unit.markfuzzy(False)  # a typed translation is no longer marked unfinished
+    if isinstance(unit, xliff.xliffunit):
+        unit.xmlelement.find(unit.namespaced("target")).set("state", "translated")
     return bytes(store)
 
 
@@ -302,6 +305,70 @@ def test_an_xliff_unit_marked_unfinished_is_skipped_like_a_fuzzy_po_entry(njr, s
         target.set("state", state)
     report = exchange.import_file(bytes(store))
     assert outcome_for(report, description_id(njr)).reason == reason
+
+
+def reviewed(content, unit_id):
+    """The file after the translator accepted one unit as it is, in the tool."""
+    if exchange.detect_format(content.decode()) == exchange.XLIFF:
+        store = xliff.xlifffile.parsestring(content)
+        unit = next(u for u in store.units if u.xmlelement.get("id") == unit_id)
+        unit.xmlelement.find(unit.namespaced("target")).set("state", "translated")
+    else:
+        store = pypo.pofile.parsestring(content)
+        next(u for u in store.units if u.getcontext() == unit_id).markfuzzy(False)
+    return bytes(store)
+
+
+def test_an_outdated_xliff_unit_goes_out_to_review_not_approved(outdated_njr, seeded):
+    store = xliff.xlifffile.parsestring(exported(exchange.XLIFF))
+    units = {unit.xmlelement.get("id"): unit for unit in store.units}
+    outdated = units.pop(description_id(outdated_njr))
+    assert outdated.xmlelement.get("approved") != "yes"
+    assert outdated.xmlelement.find(outdated.namespaced("target")).get("state") == (
+        "needs-review-translation"
+    )
+    assert {unit.xmlelement.get("approved") for unit in units.values() if unit.target} == {"yes"}
+
+
+def test_an_outdated_po_entry_goes_out_fuzzy_with_its_previous_source(outdated_njr):
+    old_source = outdated_njr.history.last().description_nl
+    store = pypo.pofile.parsestring(exported(exchange.PO))
+    units = {unit.getcontext(): unit for unit in store.units if not unit.isheader()}
+    outdated = units.pop(description_id(outdated_njr))
+    assert outdated.isfuzzy()
+    assert outdated.prev_source == old_source
+    assert not [unit for unit in units.values() if unit.isfuzzy()]
+
+
+@pytest.mark.parametrize("file_format", exchange.FORMATS)
+def test_an_outdated_unit_sent_back_unreviewed_stays_outdated(outdated_njr, file_format):
+    report = exchange.import_file(exported(file_format, status.OUTDATED))
+    assert outcome_for(report, description_id(outdated_njr)).reason == exchange.FUZZY
+    entry = status.status_for(outdated_njr)[("description", "en")]
+    assert entry.state == status.OUTDATED
+
+
+@pytest.mark.parametrize("file_format", exchange.FORMATS)
+def test_an_outdated_unit_accepted_as_it_is_in_the_tool_is_confirmed(outdated_njr, file_format):
+    english = outdated_njr.description_en
+    content = reviewed(exported(file_format, status.OUTDATED), description_id(outdated_njr))
+    preview = exchange.import_file(content, dry_run=True)
+    assert outcome_for(preview, description_id(outdated_njr)).kind == exchange.APPLIED
+    assert status.status_for(outdated_njr)[("description", "en")].state == status.OUTDATED
+    report = exchange.import_file(content)
+    outcome = outcome_for(report, description_id(outdated_njr))
+    assert (outcome.kind, outcome.reason) == (exchange.APPLIED, exchange.CONFIRMED)
+    outdated_njr.refresh_from_db()
+    assert outdated_njr.description_en == english
+    assert status.status_for(outdated_njr)[("description", "en")].state == status.COMPLETE
+
+
+def test_a_confirmation_for_an_older_source_confirms_nothing(outdated_njr):
+    content = reviewed(exported(exchange.PO, status.OUTDATED), description_id(outdated_njr))
+    change_source(outdated_njr, "description", "Weer een andere Nederlandse tekst.")
+    report = exchange.import_file(content)
+    assert outcome_for(report, description_id(outdated_njr)).kind != exchange.APPLIED
+    assert status.status_for(outdated_njr)[("description", "en")].state == status.OUTDATED
 
 
 def test_a_unit_the_toolkit_marks_fuzzy_is_skipped(njr):
