@@ -11,12 +11,15 @@ Importing validates the whole file before it touches the database, then applies 
 can inside one transaction. Saving goes through Model.save(), so signals.py records the source
 behind each imported translation like it does for the admin.
 
-Files are read as UTF-8 only, and XML with a DOCTYPE or ENTITY declaration is refused before it
-reaches a parser, which rules out entity expansion ("billion laughs") and external entities.
+Files are read as UTF-8 unless a byte order mark or the file's own declaration names another
+character set (UTF-16, Windows-1252). XML with a DOCTYPE or ENTITY declaration is refused
+before it reaches a parser, which rules out entity expansion ("billion laughs") and external
+entities.
 PO files are held line by line to gettext's syntax first: the toolkit's parser accepts, and
 garbles, lines that gettext refuses.
 """
 
+import codecs
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -96,6 +99,13 @@ _XML_ENCODING = re.compile(r"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']"
 _PO_CHARSET = re.compile(r"charset=\s*([^\s;]+)", re.IGNORECASE)
 _UTF8_NAMES = {"utf-8", "utf8", "charset"}  # "CHARSET" is the placeholder of a fresh PO header
 _UTF8_BOM = "\ufeff"
+# A PO header's Content-Type line, for its character set, looked for near the file's start.
+_PO_CHARSET_LINE = re.compile(
+    r"""^[ \t]*(?:msgstr[ \t]*)?"Content-Type:[^"\n]*?charset=[ \t]*([^\s;"\\]+)""",
+    re.IGNORECASE | re.MULTILINE,
+)
+_DECLARATION_SEARCH = 4096
+_ASCII_PROBE = '<?xml msgid "Content-Type: +-~\\'
 # A line of a PO file outside comments: an optional keyword, then one C string literal.
 _PO_KEYWORD = re.compile(r"(?:(?:msgctxt|msgid_plural|msgid|msgstr\[[0-9]+\]|msgstr)(?=[ \t\"]))?")
 _PO_LITERAL = re.compile(r'[ \t]*"((?:[^"\\]|\\.)*)"')
@@ -301,22 +311,69 @@ class ParsedFile:
 
 
 def decode(raw):
-    """The file's text; only UTF-8 (with or without a byte order mark) is accepted."""
+    """The file's text: UTF-8, or the character set a byte order mark or the file declares.
+
+    Tools on Windows may save UTF-16 (with a byte order mark) or a legacy character set such
+    as Windows-1252, declared in the XML declaration or the PO header as those formats allow.
+    Such a file is read as it says, and its declaration is rewritten to UTF-8: the parsers get
+    the text as UTF-8 bytes.
+    """
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = _declared_encoding(raw) or "utf-8"
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode(encoding)
     except UnicodeDecodeError as error:
-        raise ExchangeError(
-            _(
+        if encoding == "utf-8":
+            message = _(
                 "The file is not valid UTF-8 text (invalid byte at position %(position)d). "
                 "Save it as UTF-8 and try again."
             )
-            % {"position": error.start}
-        ) from error
+        else:
+            message = _(
+                "The file is not valid %(encoding)s text, which it says it is (invalid byte "
+                "at position %(position)d). Save it as UTF-8 and try again."
+            )
+        raise ExchangeError(message % {"position": error.start, "encoding": encoding}) from error
     if "\x00" in text:
         raise ExchangeError(
             _("The file contains NUL characters: it is not UTF-8 text (perhaps UTF-16?).")
         )
-    return text.removeprefix(_UTF8_BOM)
+    return _declare_utf8(text.removeprefix(_UTF8_BOM))
+
+
+def _declared_encoding(raw):
+    """The character set named in an XML declaration or a PO header; None for UTF-8 or none.
+
+    Only one that writes ASCII as ASCII: the declaration itself was read as such.
+    """
+    head = raw[:_DECLARATION_SEARCH].decode("latin-1")
+    declared = _XML_ENCODING.match(head) or _PO_CHARSET_LINE.search(head)
+    if declared is None or declared.group(1).lower() in _UTF8_NAMES:
+        return None
+    name = declared.group(1)
+    try:
+        encoding = codecs.lookup(name).name
+    except LookupError:
+        encoding = None
+    if encoding is None or _ASCII_PROBE.encode(encoding, "replace") != _ASCII_PROBE.encode():
+        raise ExchangeError(
+            _(
+                "The file declares the character set %(charset)s, which cannot be read here. "
+                "Save it as UTF-8 and try again."
+            )
+            % {"charset": name}
+        )
+    return encoding
+
+
+def _declare_utf8(text):
+    """The text with its XML declaration or PO header naming UTF-8, as it now is."""
+    declared = _XML_ENCODING.match(text) or _PO_CHARSET_LINE.search(text, 0, _DECLARATION_SEARCH)
+    if declared is None:
+        return text
+    return f"{text[: declared.start(1)]}UTF-8{text[declared.end(1) :]}"
 
 
 def detect_format(text):

@@ -461,6 +461,68 @@ def test_malformed_file_gives_one_clear_error_and_changes_nothing(njr, tmp_path,
     assert snapshot() == before
 
 
+def saved_as(content, encoding, declared=None):
+    """The file as a tool saves it in another character set, declaring it as the format does."""
+    text = content.decode()
+    if declared:
+        text = text.replace('encoding="UTF-8"', f'encoding="{declared}"', 1)
+        text = text.replace("charset=UTF-8", f"charset={declared}", 1)
+    return text.encode(encoding)
+
+
+@pytest.mark.parametrize("file_format", exchange.FORMATS)
+@pytest.mark.parametrize(
+    ("encoding", "declared"),
+    [("cp1252", "windows-1252"), ("cp1252", "CP1252"), ("utf-16", None)],
+)
+def test_a_file_in_the_character_set_it_declares_is_read_as_such(
+    njr, file_format, encoding, declared
+):
+    text = "Café “De Jonge Raad” — 2019"
+    content = saved_as(edited_export(njr, file_format, text=text), encoding, declared)
+    report = exchange.import_file(content)
+    assert outcome_for(report, description_id(njr)).kind == exchange.APPLIED
+    njr.refresh_from_db()
+    assert njr.description_en == text
+
+
+@pytest.mark.parametrize("file_format", exchange.FORMATS)
+@pytest.mark.parametrize(
+    ("declared", "message"),
+    [
+        ("x-no-such-charset", "declares the character set x-no-such-charset, which cannot be read"),
+        ("UTF-7", "declares the character set UTF-7, which cannot be read"),
+    ],
+)
+def test_a_file_declaring_an_unreadable_character_set_is_refused(
+    njr, file_format, declared, message
+):
+    content = saved_as(edited_export(njr, file_format), "utf-8", declared)
+    before = snapshot()
+    with translation.override("en"), pytest.raises(exchange.ExchangeError, match=message):
+        exchange.import_file(content)
+    assert snapshot() == before
+
+
+def test_a_file_not_in_the_character_set_it_declares_is_refused(njr):
+    content = saved_as(edited_export(njr, exchange.PO, text="Café"), "cp1252", "CP1252")
+    content = content.replace("Café".encode("cp1252"), b"Caf\x81")  # no character in CP1252
+    with translation.override("en"), pytest.raises(exchange.ExchangeError) as error:
+        exchange.import_file(content)
+    assert "not valid cp1252 text, which it says it is" in str(error.value)
+
+
+def test_the_admin_previews_and_applies_a_windows_1252_upload(admin_client, njr):
+    content = saved_as(edited_export(njr, exchange.PO, text="Café"), "cp1252", "CP1252")
+    url = reverse("translations:import")
+    preview = admin_client.post(url, {"file": SimpleUploadedFile("vertaling.po", content)})
+    assert preview.status_code == 200
+    response = admin_client.post(url, {"apply": "1", "digest": preview.context["digest"]})
+    assert response.status_code == 302
+    njr.refresh_from_db()
+    assert njr.description_en == "Café"
+
+
 def with_po_line(content, old, new):
     """A PO file with the line `old` written as `new`, and that line's number."""
     lines = content.decode().split("\n")
