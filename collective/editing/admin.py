@@ -84,6 +84,12 @@ class EditingAdminMixin:
         publishes = draft is not None and drafts.stamp(draft) == form.cleaned_data.get("draft_seen")
         if draft is not None and not publishes:
             messages.warning(request, self._kept_draft_note(draft))
+        if publishes:
+            # History names who saved; the draft may be another editor's work.
+            obj._change_reason = _("Published the draft %(user)s saved at %(time)s.") % {
+                "user": drafts.saved_by_name(draft),
+                "time": drafts.saved_at_text(draft),
+            }
         if (
             change
             and not publishes

@@ -68,6 +68,20 @@ def test_saving_publishes_the_draft(editor_client, drafted_njr):
     assert not Draft.objects.exists()
 
 
+def test_history_names_the_drafts_editor_when_another_publishes_it(drafted_njr, admin_user):
+    publisher = Client()
+    publisher.force_login(admin_user)
+    data = form_data(publisher.get(change_url(drafted_njr)))
+    publisher.post(change_url(drafted_njr), {**data, "_save": "x"})
+    latest = drafted_njr.history.latest("history_date")
+    assert latest.history_user == admin_user
+    assert latest.history_change_reason.startswith("Concept van redacteur gepubliceerd, ")
+    history = publisher.get(
+        reverse("admin:organizations_memberorganization_history", args=[drafted_njr.pk])
+    )
+    assert "Concept van redacteur gepubliceerd" in visible_text(history)
+
+
 def test_discarding_the_draft_keeps_the_published_text(editor_client, drafted_njr):
     url = reverse("admin:organizations_memberorganization_discard_draft", args=[drafted_njr.pk])
     editor_client.post(url)
