@@ -39,6 +39,12 @@ FOCUSED = """() => {
     rect: {x: rect.x, y: rect.y, width: rect.width, height: rect.height},
     inViewport: rect.bottom > 0 && rect.right > 0
       && rect.top < innerHeight && rect.left < innerWidth,
+    // The focus ring (outline outside the box) from top to bottom within the window.
+    ringInViewport: (() => {
+      const ring = Math.max(0, (parseFloat(style.outlineWidth) || 0)
+        + (parseFloat(style.outlineOffset) || 0));
+      return rect.top - ring >= 0 && rect.bottom + ring <= innerHeight;
+    })(),
   };
 }"""
 
@@ -223,6 +229,23 @@ def test_no_horizontal_scrolling_at_320_px(page, variant_site):
     widths = scroll_widths(page, variant_site, urls)
 
     assert_no_horizontal_scroll(widths, 320, "at 320 px wide")
+
+
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_focus_rings_are_whole_at_400_percent_zoom(browser, variant_site, code):
+    """Tab scrolls each link into view with room for its ring, also in a 320 × 256 window."""
+    with translation.override(code):
+        url = f"{variant_site}{reverse('collective:who-are-we')}"
+    context = browser.new_context(viewport={"width": 320, "height": 256}, device_scale_factor=1)
+    try:
+        page = context.new_page()
+        page.goto(url)
+        focused = tab_through(page, limit=len(expected_stops(code, page.url)) + 5)
+    finally:
+        context.close()
+    cut = [element["html"] for element in focused if not element["ringInViewport"]]
+    assert len(focused) > 10
+    assert not cut, "Focus ring cut off at the window's edge:\n" + "\n".join(cut)
 
 
 def test_no_horizontal_scrolling_at_400_percent_zoom(browser, variant_site):
