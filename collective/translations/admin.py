@@ -108,7 +108,9 @@ class TranslationStateAdminMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if obj is not None:
+        # A restore's form shows an old version, whose translations were made from its own
+        # source texts: measured against today's, they would look outdated when they are not.
+        if obj is not None and not getattr(request, "restoring_version", None):
             for entry in status.status_for(obj).values():
                 if entry.needs_work:
                     self._mark(form, obj, entry)

@@ -300,3 +300,22 @@ def test_the_restore_forms_breadcrumbs_name_the_section_and_list_as_elsewhere(ed
     )
     assert "Historical" not in text
     assert "Organizations" not in text
+
+
+def test_the_restore_form_marks_no_translation_by_todays_source_text(editor_client, njr):
+    """The form shows an old version, whose English was made from its own Dutch text."""
+    from collective.translations import status
+
+    version = njr.history.first()
+    edit(editor_client, njr, description_nl="Nieuwe tekst.", description_en="New text.")
+    url = reverse(
+        "admin:organizations_memberorganization_simple_history", args=[njr.pk, version.history_id]
+    )
+    restore_form = editor_client.get(url)
+    assert not elements(restore_form, "textarea", **{"data-translation-state": "outdated"})
+    assert "Verouderd" not in visible_text(restore_form)
+
+    editor_client.post(url, {**form_data(restore_form), "_save": "Herstellen"})
+    njr.refresh_from_db()
+    assert njr.description_nl == version.description_nl
+    assert status.status_for(njr)[("description", "en")].state == status.COMPLETE
