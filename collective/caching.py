@@ -280,17 +280,31 @@ def _who_are_we_path():
     return reverse("collective:who-are-we")
 
 
-def seconds_to_keep():
-    """The configured time, but never past midnight: membership dates change pages daily."""
-    return min(settings.PAGE_CACHE_SECONDS, seconds_to_midnight())
+def seconds_to_keep(since):
+    """The configured time, but never past the midnight after `since`, when the page's render
+    began: membership dates change pages daily, and a render that began before midnight shows
+    the members of the day before, however late it is stored. 0: do not keep it at all."""
+    now = timezone.now()
+    left = int((_next_midnight(since) - now).total_seconds())
+    return max(0, min(settings.PAGE_CACHE_SECONDS, left))
 
 
 def seconds_to_midnight():
-    now = timezone.localtime()
+    now = timezone.now()
+    return max(1, int((_next_midnight(now) - now).total_seconds()))
+
+
+def _next_midnight(moment):
+    """The first midnight of TIME_ZONE after `moment`, in UTC.
+
+    In UTC because two times in the same zone subtract as clock readings, which on the days
+    the clocks change (a 23- or 25-hour day in Amsterdam) is an hour off the time that passes.
+    """
+    local = timezone.localtime(moment)
     midnight = datetime.datetime.combine(
-        now.date() + datetime.timedelta(days=1), datetime.time(), now.tzinfo
+        local.date() + datetime.timedelta(days=1), datetime.time(), local.tzinfo
     )
-    return max(1, int((midnight - now).total_seconds()))
+    return midnight.astimezone(datetime.UTC)
 
 
 def _serves_staff(request):
@@ -334,9 +348,10 @@ class _Lookup:
     `version` is None while the page has none: never stored yet, or its version was evicted.
     """
 
-    __slots__ = ("entry", "generation", "key", "version", "version_key")
+    __slots__ = ("entry", "generation", "key", "started", "version", "version_key")
 
     def __init__(self, request, language):
+        self.started = timezone.now()  # before the page is rendered, if it has to be
         self.key = _page_key(request, language)
         self.version_key = _version_key(language, request.path)
         self.generation = near_pages.generation
@@ -441,11 +456,12 @@ def _store(response, lookup):
         # Only a kept page has a time it was last modified that holds for the next request.
         "last_modified": None,
     }
-    version = lookup.version_to_store() if lookup is not None else None
+    keep = seconds_to_keep(lookup.started) if lookup is not None else 0
+    version = lookup.version_to_store() if keep else None
     if version is not None:
         entry["version"] = version
         entry["last_modified"] = time.time()
-        cache_set(lookup.key, entry, seconds_to_keep())
+        cache_set(lookup.key, entry, keep)
         near_pages.put(lookup.key, version, entry, lookup.generation)
     return entry
 

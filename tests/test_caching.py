@@ -499,3 +499,56 @@ def test_on_a_unix_socket_a_host_with_a_port_is_rendered_but_not_kept(client, se
     assert cache.get(caching._page_key(request, "nl")) is None
     client.get("/nl/leden/njr/", headers={"host": "testserver"}, **unix)
     assert cache.get(caching._page_key(rf.get("/nl/leden/njr/"), "nl")) is not None
+
+
+@pytest.mark.parametrize(
+    ("clock", "hours"),
+    [
+        ("2026-03-29T00:30:00+01:00", 22.5),  # the clocks go forward at 02:00: a 23-hour day
+        ("2026-10-25T00:30:00+02:00", 24.5),  # back at 03:00: a 25-hour day
+        ("2026-06-17T00:30:00+02:00", 23.5),
+    ],
+)
+def test_midnight_is_counted_in_real_seconds_on_the_days_the_clocks_change(
+    clock, hours, monkeypatch
+):
+    import datetime
+
+    from django.utils import timezone
+
+    from collective import caching
+
+    monkeypatch.setattr(timezone, "now", lambda: datetime.datetime.fromisoformat(clock))
+    assert caching.seconds_to_midnight() == hours * 60 * 60
+
+
+def test_a_page_whose_render_began_before_midnight_is_not_kept_after_it(
+    client, seeded, monkeypatch
+):
+    """Rendered at 23:59:59 without the member who joins today, stored at 00:00: not kept."""
+    import datetime
+
+    from django.test.signals import template_rendered
+    from django.utils import timezone
+
+    clock = [datetime.datetime(2026, 6, 16, 21, 59, 59, 900000, tzinfo=datetime.UTC)]
+    monkeypatch.setattr(timezone, "now", lambda: clock[0])
+    baker.make(
+        MemberOrganization,
+        is_published=True,
+        name_nl="Nieuw lid",
+        name_en="New member",
+        slug="nieuw-lid",
+        joined=datetime.date(2026, 6, 17),
+    )
+
+    def past_midnight(**kwargs):  # the render takes 200 ms
+        clock[0] = datetime.datetime(2026, 6, 16, 22, 0, 0, 100000, tzinfo=datetime.UTC)
+
+    template_rendered.connect(past_midnight, dispatch_uid="past-midnight")
+    try:
+        assert "Nieuw lid" not in visible_text(client.get("/nl/wie-zijn-wij/"))
+    finally:
+        template_rendered.disconnect(dispatch_uid="past-midnight")
+    clock[0] += datetime.timedelta(seconds=5)
+    assert "Nieuw lid" in visible_text(client.get("/nl/wie-zijn-wij/"))
