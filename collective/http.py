@@ -1,6 +1,7 @@
 """What every address shares: HTTP methods, redirects, and who is asking."""
 
 import ipaddress
+import logging
 
 from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
@@ -84,3 +85,11 @@ def _ip(text):
         except ValueError:
             continue
     return None
+
+
+class WithoutTraceback(logging.Filter):
+    """A log filter that keeps a record's message and drops the traceback attached to it."""
+
+    def filter(self, record):
+        record.exc_info = record.exc_text = None
+        return True

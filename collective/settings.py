@@ -280,8 +280,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_traceback": {"()": "collective.http.WithoutTraceback"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
-    # Django's own console handler (active with DEBUG) would print every message a second
-    # time on its way to the root logger's; and mail to ADMINS is not set up here.
-    "loggers": {"django": {"handlers": [], "propagate": True}},
+    "loggers": {
+        # Django's own console handler (active with DEBUG) would print every message a second
+        # time on its way to the root logger's; and mail to ADMINS is not set up here.
+        "django": {"handlers": [], "propagate": True},
+        # A request for a host name the site does not serve (scanners try them all day): one
+        # line naming the host, not the same traceback every time.
+        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+    },
 }

@@ -71,3 +71,13 @@ def test_a_request_log_message_is_written_once_in_development():
         check=True,
     )
     assert result.stderr.count("Not Found: /probe/") == 1
+
+
+def test_a_request_for_a_host_the_site_does_not_serve_is_logged_in_one_line(client, db, caplog):
+    """Scanners send other host names all day; each was a traceback, the same every time."""
+    response = client.get("/nl/wie-zijn-wij/", headers={"host": "scanner.example"})
+    assert response.status_code == 400
+    [record] = [r for r in caplog.records if r.name == "django.security.DisallowedHost"]
+    assert "scanner.example" in record.getMessage()
+    assert record.exc_info is None
+    assert record.exc_text is None
