@@ -211,6 +211,28 @@ def _send_unsent_versions():
     _unsent_versions.difference_update(keys)
 
 
+def send_unsent_versions(attempts=5, pause=1.0):
+    """For a command that changed content and is about to exit: its process reads no page
+    later, so bumps the cache did not take are tried a few more times now, a short pause
+    apart (a blip passes). Returns how many pages are still not marked as changed."""
+    for attempt in range(attempts):
+        if not _unsent_versions:
+            break
+        if attempt:
+            time.sleep(pause)
+        _send_unsent_versions()
+    return len(_unsent_versions)
+
+
+def not_told_note(pages):
+    """What a command says when the shared cache could not be told of its changes."""
+    return (
+        f"The page cache could not be reached to mark {pages} pages as changed: servers may "
+        f"show them as they were until they expire (at most {settings.PAGE_CACHE_SECONDS} "
+        "seconds, and never past midnight)."
+    )
+
+
 def connect():
     """Invalidate the pages of every translated model's rows when they are saved or deleted."""
     from django.db.models.signals import post_delete, post_save, pre_save

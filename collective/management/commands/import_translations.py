@@ -32,8 +32,12 @@ class Command(BaseCommand):
             except exchange.ExchangeError as error:
                 raise CommandError(f"{file}: {error} Nothing was changed.") from error
             self._report(report, options["verbosity"])
-        if not dry_run and report.counts()[exchange.APPLIED] and not caching.shared_with_servers():
+        if dry_run or not report.counts()[exchange.APPLIED]:
+            return
+        if not caching.shared_with_servers():
             self.stderr.write(self.style.WARNING(caching.NOT_SHARED_NOTE))
+        elif unsent := caching.send_unsent_versions():
+            self.stderr.write(self.style.WARNING(caching.not_told_note(unsent)))
 
     def _report(self, report, verbosity):
         if report.dry_run:
