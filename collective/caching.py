@@ -15,7 +15,7 @@ changes, and never a reason for the site to fail.
   from the database, a warning is logged, and the cache is left alone for a few seconds
   instead of making every request wait for a dead server.
 - A version bump the cache does not take (a brief outage, a refused write) is kept and sent
-  again before this process next reads the cache.
+  again with the next request this process handles (`import_translations`: before it exits).
 - Pages are kept per release (the static files' manifest), and only for the Host header the
   site is served under (lower case, its own port): other spellings are rendered, not kept.
 - Responses carry an ETag, and kept pages a Last-Modified (conditional requests get a 304),
@@ -179,7 +179,7 @@ def invalidate(paths):
 
     Tried even while page reads pause after a cache failure: saves are rare, and a bump missed
     after a short blip would leave the old pages in the cache until they expire. A bump the
-    cache does not take is kept and sent again before this process next reads the cache.
+    cache does not take is kept and sent again with the next request this process handles.
     """
     near_pages.clear()
     _unsent_versions.update(_version_key(lang, path) for lang, path in paths)
@@ -202,8 +202,8 @@ def _send_unsent_versions():
     except Exception as error:  # as in _safely: a save must not fail because of the cache
         _paused_until = time.monotonic() + PAUSE_AFTER_FAILURE
         logger.error(
-            "Cache unavailable, %s pages could not be marked as changed; this server tries "
-            "again before it next reads the cache: %s",
+            "Cache unavailable, %s pages could not be marked as changed; this process tries "
+            "again with its next request: %s",
             len(keys),
             error,
         )
@@ -381,8 +381,6 @@ class _Lookup:
         if near is not None:
             self.version, self.entry = near
             return
-        if _unsent_versions and time.monotonic() >= _paused_until:
-            _send_unsent_versions()
         found = _safely(cache.get_many, [self.version_key, self.key], default={})
         self.version = found.get(self.version_key)
         entry = found.get(self.key)
@@ -424,12 +422,16 @@ class PageCacheMiddleware:
     thrown away. Only middleware above it (security headers, CSP, X-Frame-Options) still runs.
     Requests with a session cookie pass through: they may be staff, who get fresh pages.
     Misses, and every address that is not a page, go on to the view, which renders and stores.
+    Any request first sends the version bumps the cache refused before (see invalidate): the
+    process that saved may serve nothing but the admin afterwards.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if _unsent_versions and time.monotonic() >= _paused_until:
+            _send_unsent_versions()
         if _cacheable(request) and settings.SESSION_COOKIE_NAME not in request.COOKIES:
             language = _language_prefix(request)
             if language is not None:

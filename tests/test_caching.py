@@ -552,3 +552,17 @@ def test_a_page_whose_render_began_before_midnight_is_not_kept_after_it(
         template_rendered.disconnect(dispatch_uid="past-midnight")
     clock[0] += datetime.timedelta(seconds=5)
     assert "Nieuw lid" in visible_text(client.get("/nl/wie-zijn-wij/"))
+
+
+def test_a_bump_the_cache_refused_is_sent_on_the_next_request_of_any_kind(
+    admin_client, seeded, monkeypatch
+):
+    """An editor's process may serve only the admin (a session cookie) after the save: the
+    other servers must not wait for it to serve a visitor's page to see the change."""
+    from collective import caching
+
+    monkeypatch.setattr(caching, "_unsent_versions", {caching._version_key("en", "/en/x/")})
+    monkeypatch.setattr(caching, "_paused_until", 0.0)
+    assert admin_client.get("/admin/").status_code == 200
+    assert not caching._unsent_versions
+    assert cache.get(caching._version_key("en", "/en/x/")) is not None

@@ -44,7 +44,7 @@ def import_edit(tmp_path):
 def test_an_import_during_a_cache_blip_marks_its_pages_before_the_command_ends(
     seeded, tmp_path, refusing_cache
 ):
-    """The process exits: a bump left for "before it next reads the cache" is never sent."""
+    """The process exits: a bump left for its next request would never be sent."""
     assert import_edit(tmp_path) == ""
     assert not caching._unsent_versions
 
