@@ -224,13 +224,20 @@ def send_unsent_versions(attempts=5, pause=1.0):
     return len(_unsent_versions)
 
 
-def not_told_note(pages):
-    """What a command says when the shared cache could not be told of its changes."""
-    return (
-        f"The page cache could not be reached to mark {pages} pages as changed: servers may "
-        f"show them as they were until they expire (at most {settings.PAGE_CACHE_SECONDS} "
-        "seconds, and never past midnight)."
-    )
+def note_for_command():
+    """What a command that changed content tells its user about the servers' pages, or "".
+
+    Sends what the cache has not taken yet first: the command's process reads no page later.
+    """
+    if not shared_with_servers():
+        return NOT_SHARED_NOTE
+    if unsent := send_unsent_versions():
+        return (
+            f"The page cache could not be reached to mark {unsent} pages as changed: servers "
+            f"may show them as they were until they expire (at most "
+            f"{settings.PAGE_CACHE_SECONDS} seconds, and never past midnight)."
+        )
+    return ""
 
 
 def connect():

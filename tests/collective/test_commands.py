@@ -53,3 +53,16 @@ def test_an_import_the_cache_never_hears_of_says_so(seeded, tmp_path, refusing_c
     monkeypatch.setattr(caching.time, "sleep", lambda seconds: None)  # the blip lasts
     warning = import_edit(tmp_path)
     assert "could not be reached to mark 4 pages as changed" in warning
+
+
+def test_rebuilt_logos_mark_their_pages_before_the_command_ends(
+    seeded, settings, tmp_path, refusing_cache
+):
+    from tests.organizations.test_logos import legacy_logo
+
+    settings.MEDIA_ROOT = tmp_path
+    legacy_logo(MemberOrganization.objects.get(slug="njr"), tmp_path)
+    err = StringIO()
+    call_command("regenerate_logo_renditions", stdout=StringIO(), stderr=err)
+    assert err.getvalue() == ""
+    assert not caching._unsent_versions

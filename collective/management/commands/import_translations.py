@@ -34,10 +34,8 @@ class Command(BaseCommand):
             self._report(report, options["verbosity"])
         if dry_run or not report.counts()[exchange.APPLIED]:
             return
-        if not caching.shared_with_servers():
-            self.stderr.write(self.style.WARNING(caching.NOT_SHARED_NOTE))
-        elif unsent := caching.send_unsent_versions():
-            self.stderr.write(self.style.WARNING(caching.not_told_note(unsent)))
+        if note := caching.note_for_command():
+            self.stderr.write(self.style.WARNING(note))
 
     def _report(self, report, verbosity):
         if report.dry_run:

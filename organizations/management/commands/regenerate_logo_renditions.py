@@ -28,8 +28,8 @@ class Command(BaseCommand):
                 caching.invalidate(caching.pages_showing(organization))
                 self.stdout.write(f"{describe(organization)}: rebuilt", self.style.SUCCESS)
         self.stdout.write(f"Rebuilt the renditions of {rebuilt} logos.")
-        if rebuilt and not caching.shared_with_servers():
-            self.stderr.write(self.style.WARNING(caching.NOT_SHARED_NOTE))
+        if rebuilt and (note := caching.note_for_command()):
+            self.stderr.write(self.style.WARNING(note))
         if failed:
             raise CommandError(f"{failed} logos could not be rebuilt; see above.")
 
