@@ -124,9 +124,14 @@ def media(request, path):
     return response
 
 
+@cache_control(max_age=60 * 60 * 24, public=True)
 def favicon(request):
-    """Browsers ask for /favicon.ico whatever the page says; send them to the real icon."""
-    return redirect(static("favicon.svg"), permanent=True)
+    """Browsers ask for /favicon.ico whatever the page says; send them to the real icon.
+
+    Not a permanent redirect: browsers keep those for good, and the icon's hashed name
+    changes with the icon. A day's cache spares them the question meanwhile.
+    """
+    return redirect(static("favicon.svg"))
 
 
 def page_not_found(request, exception=None):

@@ -292,10 +292,11 @@ def test_500_page_defaults_to_the_site_language():
     assert elements(response, "html")[0]["lang"] == settings.LANGUAGE_CODE
 
 
-def test_favicon_address_leads_to_the_icon(client, db):
+def test_favicon_address_leads_to_the_icon_for_a_day(client, db):
     response = client.get("/favicon.ico")
-    assert response.status_code == 301
+    assert response.status_code == 302, "a permanent redirect would outlive the icon's name"
     assert response["Location"].endswith("favicon.svg")
+    assert "max-age=86400" in response["Cache-Control"]
 
 
 @pytest.mark.parametrize("path", ["/apple-touch-icon.png", "/wp-login.php"])
