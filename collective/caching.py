@@ -413,8 +413,9 @@ class _Lookup:
 
 def _language_prefix(request):
     """The language of a /nl/… or /en/… address; None for any other address."""
-    prefix = request.path_info.split("/", 2)[1]
-    return prefix if prefix in _language_codes() else None
+    # A request line such as `GET * HTTP/1.1` gives a path without its first slash.
+    parts = request.path_info.split("/", 2)
+    return parts[1] if len(parts) > 1 and parts[1] in _language_codes() else None
 
 
 def _language_codes():

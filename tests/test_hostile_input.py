@@ -172,3 +172,9 @@ def test_public_addresses_answer_head(client, seeded, path):
 def test_a_post_to_an_address_that_is_no_page_is_a_404(seeded):
     client = Client(enforce_csrf_checks=True)
     assert client.post("/no-such-page/").status_code == 404
+
+
+def test_an_asterisk_request_target_is_no_server_error(client, seeded):
+    """`OPTIONS * HTTP/1.1` or `GET *`: a path without its leading slash."""
+    assert client.generic("GET", "*").status_code < 500
+    assert client.generic("OPTIONS", "*").status_code < 500
