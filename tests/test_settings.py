@@ -81,3 +81,15 @@ def test_a_request_for_a_host_the_site_does_not_serve_is_logged_in_one_line(clie
     assert "scanner.example" in record.getMessage()
     assert record.exc_info is None
     assert record.exc_text is None
+
+
+def test_starting_django_logs_no_library_banner():
+    """Every command and worker start would begin with django-axes' version and mode."""
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=clean_environment({"DJANGO_DEBUG": "true"}),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert (result.stdout, result.stderr) == ("", "")
