@@ -8,7 +8,7 @@ HOST_PORT ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install tools run serve test lint format messages lighthouse bench faults
+.PHONY: help install dev tools run serve test lint format messages lighthouse bench faults
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -16,13 +16,21 @@ help: ## List the targets
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# What the site runs on; the test and lint tools come on top only where a target needs them,
+# so that `make serve` on a server installs no test runner or browser driver.
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-install: $(VENV)/.installed ## Install everything into .venv and compile the translations
+install: $(VENV)/.installed ## Install the site into .venv and compile the translations
 	$(BIN)/pocompile --progress=none -i collective/locale -o collective/locale
+
+dev: install $(VENV)/.installed-dev ## Also install the test and lint tools (pytest, Playwright, ruff)
 
 tools: ## Install the third-party checkers (Nu HTML Checker, axe-core, Lighthouse; needs npm and Java)
 	npm ci --ignore-scripts --no-audit --no-fund --prefix tests/tools
@@ -39,26 +47,26 @@ serve: install ## Production settings under gunicorn on 127.0.0.1:8000 (needs DJ
 	DJANGO_DEBUG=false $(MANAGE) migrate --no-input
 	DJANGO_DEBUG=false exec $(BIN)/gunicorn -c collective/gunicorn.py collective.wsgi
 
-test: install ## Run the whole test suite (browser tests need Chromium at /usr/bin/chromium)
+test: dev ## Run the whole test suite (browser tests need Chromium at /usr/bin/chromium)
 	$(BIN)/pytest
 
-lint: install ## ruff check and format check, Django's checks, no pending migrations
+lint: dev ## ruff check and format check, Django's checks, no pending migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run
 
-format: install ## Let ruff fix what it can and format the code
+format: dev ## Let ruff fix what it can and format the code
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-lighthouse: install tools ## Lighthouse scores of both "Who are we" pages (needs Chromium)
+lighthouse: dev tools ## Lighthouse scores of both "Who are we" pages (needs Chromium)
 	$(BIN)/python tests/tools/lighthouse.py
 
-bench: install ## Requests/s and latency against a constant Django view, on loopback (needs wrk)
+bench: dev ## Requests/s and latency against a constant Django view, on loopback (needs wrk)
 	$(BIN)/python tests/tools/bench.py $(BENCH_ARGS)
 
-faults: install ## 60 s at 64 connections, then PostgreSQL restarted and Redis stopped under load
+faults: dev ## 60 s at 64 connections, then PostgreSQL restarted and Redis stopped under load
 	$(BIN)/python tests/tools/faults.py
 
 messages: install ## Update the .po files from the code and templates (needs GNU gettext)
