@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from .editing import drafts
 from .editing.admin import EditingAdminMixin
 from .editing.attention import member_count_warning
 from .models import Collective
@@ -44,7 +45,8 @@ class CollectiveAdmin(
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         collective = Collective.load()
-        warning = member_count_warning(collective) if collective else None
+        # Of the texts the form shows: a draft's, if it has one.
+        warning = member_count_warning(drafts.with_draft(collective)) if collective else None
         if warning and request.method == "GET":
             messages.warning(request, warning)
         return super().change_view(request, object_id, form_url, extra_context)

@@ -137,6 +137,16 @@ def test_collective_form_shows_the_warning(admin_client, seeded):
     assert "noemt 5" in visible_text(admin_client.get(url))
 
 
+def test_collective_form_checks_the_number_in_the_draft_it_shows(admin_client, seeded):
+    url = reverse("admin:collective_collective_change", args=[Collective.load().pk])
+    data = form_data(admin_client.get(url))
+    for code in ("nl", "en"):
+        data[f"intro_{code}"] = data[f"intro_{code}"].replace("5", "6")
+    assert admin_client.post(url, {**data, "_save_draft": "x"}).status_code == 302
+    assert "noemt 5" not in visible_text(admin_client.get(url))
+    assert "noemt 5" in visible_text(admin_client.get(reverse("admin:index"))), "live text"
+
+
 def test_admin_index_lists_what_needs_attention(admin_client, seeded):
     response = admin_client.get(reverse("admin:index"))
     text = visible_text(response)
