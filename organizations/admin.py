@@ -251,6 +251,11 @@ class OrganizationAdmin(
         published = "slug" in form.changed_data and SAVE_DRAFT not in request.POST
         taken = FormerSlug.target(self.model, obj.slug, public=False) if published else None
         super().save_model(request, obj, form, change)
+        if getattr(form.cleaned_data.get("logo"), "is_animated", False):
+            messages.info(
+                request,
+                _("The logo was an animation; it is shown as its first picture, without motion."),
+            )
         if taken is not None and taken.pk != obj.pk:
             messages.warning(
                 request,

@@ -195,6 +195,8 @@ class LogoFormField(forms.ImageField):
             return None
         image = read_upload(upload)
         upload.content_type = Image.MIME[image.format]
+        # Logos are still images: only the first frame is kept, and the editor is told.
+        upload.is_animated = getattr(image, "is_animated", False)
         # The content decides, not the name it came with: a JPEG saved as "logo.txt" or a PNG
         # without an extension is a logo like any other. Renamed here, before Django's check
         # of image extensions (on this field and the model's) reads the name.

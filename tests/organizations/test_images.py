@@ -18,6 +18,7 @@ from PIL import ExifTags, Image, ImageCms, ImageOps
 
 from organizations import images
 from organizations.images import LogoFormField, validate_logo
+from organizations.models import MemberOrganization
 
 SVG_WITH_SCRIPT = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -402,3 +403,31 @@ def test_sixteen_bit_grey_keeps_its_transparent_grey():
     rendition = Image.open(io.BytesIO(images.build_renditions(upright)["png", 1]))
     assert rendition.getpixel((0, 0))[3] == 255
     assert rendition.getpixel((120, 75))[3] == 0
+
+
+def animated_png(size=(300, 200)):
+    frames = [Image.new("RGB", size, colour) for colour in ("red", "blue")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, "PNG", save_all=True, append_images=frames[1:], duration=200)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("data", "told"), [(animated_png(), True), (None, False)])
+def test_an_animated_logo_is_kept_still_and_the_editor_is_told(
+    admin_client, seeded, settings, tmp_path, data, told
+):
+    from django.contrib.messages import get_messages
+
+    from tests.editing.conftest import change_url, form_data
+
+    settings.MEDIA_ROOT = tmp_path
+    njr = MemberOrganization.objects.get(slug="njr")
+    upload = SimpleUploadedFile("logo.png", data or image_bytes((300, 200)))
+    data = {**form_data(admin_client.get(change_url(njr))), "logo": upload, "_save": "x"}
+    response = admin_client.post(change_url(njr), data)
+    assert response.status_code == 302
+    notes = " ".join(str(message) for message in get_messages(response.wsgi_request))
+    assert ("het eerste beeld, zonder beweging" in notes) is told
+    njr.refresh_from_db()
+    with Image.open(njr.logo.path) as stored:
+        assert not getattr(stored, "is_animated", False)
