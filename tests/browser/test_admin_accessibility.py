@@ -168,3 +168,38 @@ def test_the_import_preview_fits_the_window_with_its_conflicts_in_view(open_for_
     assert 0 <= text_in_file["x"] <= text_in_file["x"] + text_in_file["width"] <= width
     report = axe_report(page, f"import preview [{width}px]")
     assert not report, "\n".join(report)
+
+
+@pytest.mark.parametrize("color_scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 360, 320])
+def test_the_texts_of_a_member_deleted_while_editing_are_readable_whole(
+    open_for_axe, site, width, color_scheme
+):
+    """The page that gives an editor's texts back: no violation, and each text shown whole.
+
+    At 320 px axe looks at the page's own content: Django's header and sidebar links are
+    smaller than 24 px there on every admin page.
+    """
+    page = open_for_axe(color_scheme)
+    page.set_viewport_size({"width": width, "height": 800})
+    member = MemberOrganization.objects.get(slug="njr")
+    page.goto(f"{site}/admin/organizations/memberorganization/{member.pk}/change/")
+    typed = "Een nieuwe beschrijving die de redacteur niet kwijt wil. " * 12
+    page.locator("#id_description_nl").fill(typed)
+    member.delete()
+    with page.expect_response(lambda response: response.request.method == "POST") as posted:
+        page.locator("input[name=_save]").click()
+    assert posted.value.status == 410
+
+    context = {"include": [["#content"]]} if width < 360 else None
+    report = axe_report(page, f"deleted while editing [{width}px, {color_scheme}]", context)
+    assert not report, "\n".join(report)
+    text = page.get_by_role("textbox", name="Beschrijving [nl]")
+    assert text.input_value().strip() == typed.strip()
+    size = text.evaluate(
+        "t => ({width: t.clientWidth, scrolls: t.scrollHeight > t.clientHeight + 1,"
+        " main: document.getElementById('content-main').clientWidth})"
+    )
+    assert size["width"] >= size["main"] * 0.9, "the text takes a narrow strip of the page"
+    assert not size["scrolls"], "the text is cut off: it scrolls inside its box"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
