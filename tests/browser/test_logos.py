@@ -68,3 +68,30 @@ def test_a_logo_drawn_for_a_white_page_stays_legible_in_every_colour_scheme(
     assert contrast(lettering, surround) >= 3, (
         f"{scheme}: lettering {lettering} on {surround} is {contrast(lettering, surround):.1f}:1"
     )
+
+
+def css_colour(text):
+    """`rgb(1, 2, 3)` or `rgba(1, 2, 3, 1)` -> (1, 2, 3)."""
+    return tuple(int(float(part)) for part in text[text.index("(") + 1 : -1].split(",")[:3])
+
+
+@pytest.mark.parametrize(
+    ("scheme", "forced_colors"), [("light", "none"), ("dark", "none"), ("dark", "active")]
+)
+def test_a_logo_that_cannot_be_loaded_shows_its_alt_text_legibly(
+    browser, site, member_with_dark_logo, scheme, forced_colors
+):
+    """A logo that does not arrive (a media server down, a file missing): its alternative text
+    is drawn on the logo's light ground, so it needs dark letters in every colour scheme."""
+    context = browser.new_context(
+        color_scheme=scheme, forced_colors=forced_colors, viewport={"width": 1280, "height": 800}
+    )
+    page = context.new_page()
+    page.route("**/media/**", lambda route: route.abort())
+    page.goto(f"{site}{member_with_dark_logo.get_absolute_url()}")
+    text, ground = page.locator("img.logo").evaluate(
+        "img => [getComputedStyle(img).color, getComputedStyle(img).backgroundColor]"
+    )
+    context.close()
+    ratio = contrast(css_colour(text), css_colour(ground))
+    assert ratio >= 4.5, f"{scheme}: alt text {text} on {ground} is {ratio:.1f}:1"
