@@ -65,9 +65,13 @@ class EditingAdminMixin:
             )
             return
         if getattr(request, "restoring_version", None):
-            obj._change_reason = _("Restored the version of %(date)s") % {
-                "date": _local_time(request.restoring_version)
-            }
+            history.set_note(
+                obj,
+                lambda: (
+                    _("Restored the version of %(date)s")
+                    % {"date": _local_time(request.restoring_version)}
+                ),
+            )
             keep_live_values(obj, form)
         if self._is_list_edit(request):
             current = self._current_row_with(obj, form)
@@ -86,10 +90,13 @@ class EditingAdminMixin:
             messages.warning(request, self._kept_draft_note(draft))
         if publishes:
             # History names who saved; the draft may be another editor's work.
-            obj._change_reason = _("Published the draft %(user)s saved at %(time)s.") % {
-                "user": drafts.saved_by_name(draft),
-                "time": drafts.saved_at_text(draft),
-            }
+            history.set_note(
+                obj,
+                lambda: (
+                    _("Published the draft %(user)s saved at %(time)s.")
+                    % {"user": drafts.saved_by_name(draft), "time": drafts.saved_at_text(draft)}
+                ),
+            )
         if (
             change
             and not publishes

@@ -4,7 +4,9 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -36,6 +38,19 @@ class Change:
         if self.is_file:
             return _file_name(self.old), _file_name(self.new)
         return excerpts(_display(self.old), _display(self.new))
+
+
+def set_note(obj, write):
+    """Give obj's next history record a note, written by `write()` in the site's language.
+
+    The history is read by all staff, whatever language each has chosen for the admin; the
+    note is cut to the length its column takes (a long account name must not fail the save).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        text = write()
+    history = getattr(type(obj), obj._meta.simple_history_manager_attribute)
+    limit = history.model._meta.get_field("history_change_reason").max_length
+    obj._change_reason = Truncator(text).chars(limit)
 
 
 def changes_since(obj, version):

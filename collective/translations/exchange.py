@@ -29,7 +29,6 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeElementTree
 from django.apps import apps
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
@@ -39,6 +38,7 @@ from lxml import etree
 from modeltranslation.utils import build_localized_fieldname
 from translate.storage import poparser, pypo, xliff
 
+from ..editing.history import set_note
 from ..localization import language_name
 from . import status
 
@@ -1034,11 +1034,13 @@ def _save(outcomes, language):
         setattr(outcome.obj, column, outcome.new_text)
         key = (type(outcome.obj), outcome.obj.pk)
         changes.setdefault(key, (outcome.obj, []))[1].append(column)
-    # The history says where these texts came from, in the language staff read it in.
-    with translation.override(settings.LANGUAGE_CODE):
-        reason = _("Translation into %(language)s imported from a file") % {
-            "language": language_name(language)
-        }
     for obj, columns in changes.values():
-        obj._change_reason = reason
+        # The history says where these texts came from.
+        set_note(
+            obj,
+            lambda: (
+                _("Translation into %(language)s imported from a file")
+                % {"language": language_name(language)}
+            ),
+        )
         status.save_translations(obj, columns)

@@ -82,6 +82,23 @@ def test_history_names_the_drafts_editor_when_another_publishes_it(drafted_njr, 
     assert "Concept van redacteur gepubliceerd" in visible_text(history)
 
 
+def test_history_notes_are_in_the_sites_language_and_fit_their_column(njr, user_in):
+    """A long account name (an e-mail address) in an English admin, on PostgreSQL too."""
+    from collective.translations import roles
+
+    long_name = "communicatie.en.voorlichting@kinderrechtencollectief.example"
+    writer, publisher = Client(), Client(headers={"accept-language": "en"})
+    writer.force_login(user_in(roles.EDITORS, long_name))
+    publisher.force_login(user_in(roles.EDITORS, long_name[::-1]))
+    data = form_data(writer.get(change_url(njr)))
+    writer.post(change_url(njr), {**data, "description_en": "Draft EN.", "_save_draft": "x"})
+    data = form_data(publisher.get(change_url(njr)))
+    assert publisher.post(change_url(njr), {**data, "_save": "x"}).status_code == 302
+    note = njr.history.latest("history_date").history_change_reason
+    assert note.startswith(f"Concept van {long_name} gepubliceerd")
+    assert len(note) == 100
+
+
 def test_discarding_the_draft_keeps_the_published_text(editor_client, drafted_njr):
     url = reverse("admin:organizations_memberorganization_discard_draft", args=[drafted_njr.pk])
     editor_client.post(url)
