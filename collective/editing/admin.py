@@ -347,8 +347,9 @@ def _writes_nothing_new(obj):
 
 
 def _history_user_name(record):
+    """Who made a history record, to begin a sentence with: "Someone" if it names nobody."""
     user = getattr(record, "history_user", None) if record is not None else None
-    return str(user) if user is not None else _("unknown")
+    return str(user) if user is not None else _("Someone")
 
 
 def _pk_or_none(model, object_id):

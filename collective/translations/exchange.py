@@ -75,7 +75,7 @@ REASON_LABELS = {
     CONFIRMED: gettext_lazy("outdated translation confirmed as still correct"),
     UNCHANGED: gettext_lazy("same as the current translation"),
     EMPTY_TARGET: gettext_lazy("no translation in the file"),
-    FUZZY: gettext_lazy("marked as fuzzy by the translator"),
+    FUZZY: gettext_lazy("still marked as unfinished (fuzzy or to be reviewed)"),
     SOURCE_CHANGED: gettext_lazy("source changed since export"),
     TRANSLATION_CHANGED: gettext_lazy("translation changed since export"),
     UNKNOWN_MODEL: gettext_lazy("unknown model"),

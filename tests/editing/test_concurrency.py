@@ -379,3 +379,13 @@ def test_saving_a_member_deleted_meanwhile_says_who_deleted_it_and_gives_the_tex
     assert "Een lange nieuwe beschrijving." in text
     assert "Met een tweede alinea." in text
     assert not MemberOrganization.objects.filter(pk=njr.pk).exists()
+
+
+def test_a_deletion_that_names_nobody_is_someones(editor_client, njr):
+    """Deleted by a command or the shell: its history record has no user."""
+    url = change_url(njr)
+    form = form_data(editor_client.get(url))
+    njr.delete()
+    response = editor_client.post(url, {**form, "_save": "x"})
+    assert response.status_code == 410
+    assert "Iemand heeft “NJR” op " in visible_text(response)
