@@ -89,10 +89,15 @@ REASON_LABELS = {
 XLIFF_ORIGINAL = "kinderrechtencollectief"
 FILENAME_PREFIX = "kinderrechten"
 SOURCE_FINGERPRINT, TARGET_FINGERPRINT = "source-fingerprint", "target-fingerprint"
+# Only on an outdated unit: the fingerprint of the source text its translation was made from.
+# Sent back unmarked and unchanged, such a unit is confirmed; a file without it (exported
+# before outdated units were marked) confirms nothing.
+BASELINE_FINGERPRINT = "baseline-fingerprint"
 # Each fingerprint is written on a line of its own, but a tool that drops the note's line
 # breaks (as XLIFF editors that ignore xml:space do) must not lose them: match them anywhere.
 _FINGERPRINT = re.compile(
-    rf"\b({SOURCE_FINGERPRINT}|{TARGET_FINGERPRINT}):\s*([0-9a-fA-F]{{64}})(?![0-9a-fA-F])"
+    rf"\b({SOURCE_FINGERPRINT}|{TARGET_FINGERPRINT}|{BASELINE_FINGERPRINT}):\s*"
+    r"([0-9a-fA-F]{64})(?![0-9a-fA-F])"
 )
 _XML_DECLARATIONS = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _XML_ENCODING = re.compile(r"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([^"']+)["']""")
@@ -148,6 +153,7 @@ class ExportUnit:
     source_fingerprint: str
     target_fingerprint: str
     previous_source: str = ""  # for an outdated translation: the source it was made from
+    baseline_fingerprint: str = ""  # for an outdated translation: that source's fingerprint
 
 
 def unit_id(obj, field_name):
@@ -204,6 +210,7 @@ def _export_unit(obj, entry, source):
         source_fingerprint=status.fingerprint(source),
         target_fingerprint=status.fingerprint(target),
         previous_source=entry.baseline.source_text if outdated else "",
+        baseline_fingerprint=entry.baseline.source_fingerprint if outdated else "",
     )
 
 
@@ -214,7 +221,9 @@ def _note(unit):
         f"{TARGET_FINGERPRINT}: {unit.target_fingerprint}",
         unit.label,
     ]
-    if unit.previous_source:
+    if unit.baseline_fingerprint:
+        # With the other fingerprints, before the label: the first match of each counts.
+        lines.insert(2, f"{BASELINE_FINGERPRINT}: {unit.baseline_fingerprint}")
         lines += [
             _("Outdated: the translation was made from this source text:"),
             unit.previous_source,
@@ -239,7 +248,7 @@ def _xliff_bytes(units, language):
         xliff_unit.setid(unit.unit_id)
         if unit.target:
             xliff_unit.target = unit.target
-            if unit.previous_source:
+            if unit.baseline_fingerprint:
                 # Outdated: to review, as a translation tool shows it, not approved and done.
                 xliff_unit.markapproved(False)
                 _target_element(xliff_unit.xmlelement).set("state", OUTDATED_STATE)
@@ -270,12 +279,13 @@ def _po_bytes(units, language):
         po_unit = store.addsourceunit(unit.source)
         po_unit.setcontext(unit.unit_id)
         po_unit.target = unit.target
-        if unit.previous_source and unit.target:
+        if unit.baseline_fingerprint and unit.target:
             # Outdated: fuzzy, with the source it was made from, as msgmerge marks it. Editors
             # such as Poedit list it as needing work and show what changed in the source.
             po_unit.markfuzzy()
-            po_unit.prev_context = unit.unit_id
-            po_unit.prev_source = unit.previous_source
+            if unit.previous_source:  # gettext refuses a previous msgctxt without its msgid
+                po_unit.prev_context = unit.unit_id
+                po_unit.prev_source = unit.previous_source
         po_unit.addnote(_note(unit), origin="developer")
     return bytes(store)
 
@@ -296,6 +306,7 @@ class ImportUnit:
     source_fingerprint: str | None
     target_fingerprint: str | None
     fuzzy: bool = False
+    baseline_fingerprint: str | None = None
 
     @property
     def reference(self):
@@ -399,10 +410,13 @@ def read(raw):
 
 
 def _fingerprints(notes):
+    """(source, target, baseline) fingerprints of a unit's notes; None where one is missing."""
     found = {}
     for key, value in _FINGERPRINT.findall(notes or ""):
         found.setdefault(key, value.lower())
-    return found.get(SOURCE_FINGERPRINT), found.get(TARGET_FINGERPRINT)
+    return tuple(
+        found.get(key) for key in (SOURCE_FINGERPRINT, TARGET_FINGERPRINT, BASELINE_FINGERPRINT)
+    )
 
 
 class _PreservingUnit(xliff.xliffunit):
@@ -540,7 +554,7 @@ UNFINISHED_STATES = {
 
 
 def _xliff_unit(unit, number):
-    source_fingerprint, target_fingerprint = _fingerprints(unit.getnotes())
+    source_fingerprint, target_fingerprint, baseline_fingerprint = _fingerprints(unit.getnotes())
     return ImportUnit(
         unit_id=_required_id(unit.xmlelement.get("id"), number),
         source=str(unit.source or ""),
@@ -548,6 +562,7 @@ def _xliff_unit(unit, number):
         source_fingerprint=source_fingerprint,
         target_fingerprint=target_fingerprint,
         fuzzy=_target_state(unit.xmlelement) in UNFINISHED_STATES,
+        baseline_fingerprint=baseline_fingerprint,
     )
 
 
@@ -619,7 +634,7 @@ def _read_po(text):
 
 
 def _po_unit(unit, number):
-    source_fingerprint, target_fingerprint = _fingerprints(unit.getnotes())
+    source_fingerprint, target_fingerprint, baseline_fingerprint = _fingerprints(unit.getnotes())
     msgstr = unit.msgstr
     if isinstance(msgstr, dict):  # plural forms (never exported): the first, as the toolkit's
         msgstr = next(iter(msgstr.values()), [])
@@ -630,6 +645,7 @@ def _po_unit(unit, number):
         source_fingerprint=source_fingerprint,
         target_fingerprint=target_fingerprint,
         fuzzy=unit.isfuzzy(),
+        baseline_fingerprint=baseline_fingerprint,
     )
 
 
@@ -929,12 +945,13 @@ def _load_objects(units, lock):
 
 
 def _outdated_fields(objects, language):
-    """{(model, pk, field)} of the loaded objects' translations outdated in a language."""
+    """{(model, pk, field): fingerprint of the source the translation was made from} of the
+    loaded objects' translations outdated in a language."""
     by_model = {}
     for obj in objects:
         by_model.setdefault(type(obj), []).append(obj)
     return {
-        (model, pk, field)
+        (model, pk, field): entry.baseline.source_fingerprint
         for model, model_objects in by_model.items()
         for pk, object_status in status.statuses_for(model_objects).items()
         for (field, code), entry in object_status.items()
@@ -942,7 +959,7 @@ def _outdated_fields(objects, language):
     }
 
 
-def _judge(unit, objects, language, outdated=frozenset()):
+def _judge(unit, objects, language, outdated=None):
     app_label, model_name, _pk, field_name = unit.reference
     refused = partial(Outcome, unit.unit_id, REFUSED, new_text=unit.target)
     if _translated_model(app_label, model_name) is None:
@@ -961,7 +978,7 @@ def _judge(unit, objects, language, outdated=frozenset()):
         language,
         current_target,
         current_source,
-        outdated=(type(obj), obj.pk, field_name) in outdated,
+        outdated_from=(outdated or {}).get((type(obj), obj.pk, field_name)),
     )
     return Outcome(
         unit_id=unit.unit_id,
@@ -977,13 +994,15 @@ def _judge(unit, objects, language, outdated=frozenset()):
     )
 
 
-def _verdict(unit, obj, field_name, language, current_target, current_source, outdated=False):
+def _verdict(unit, obj, field_name, language, current_target, current_source, outdated_from=None):
     """(kind, reason, detail) for a unit whose object and field exist.
 
     Harmless cases come first (nothing would be written), then the two conflicts, which keep
     what is in the database for a person to decide on, and last the field's own validation.
     An outdated translation sent back as it was, no longer marked unfinished, for the source
     text as it is now, is confirmed as still correct: the translator reviewed it in the tool.
+    Only a unit that went out marked as outdated (`outdated_from`, the fingerprint of the source
+    its translation was made from, is in its notes) is confirmed so.
     """
     if not unit.target.strip():
         return SKIPPED, EMPTY_TARGET, ""
@@ -992,7 +1011,8 @@ def _verdict(unit, obj, field_name, language, current_target, current_source, ou
     # The file's text is stripped, so compare with the stored one as the form would save it.
     if unit.target == current_target.strip():
         if (
-            outdated
+            outdated_from
+            and unit.baseline_fingerprint == outdated_from
             and unit.source_fingerprint == status.fingerprint(current_source)
             and unit.target_fingerprint == status.fingerprint(current_target)
         ):

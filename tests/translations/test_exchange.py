@@ -372,6 +372,52 @@ def test_a_confirmation_for_an_older_source_confirms_nothing(outdated_njr):
     assert status.status_for(outdated_njr)[("description", "en")].state == status.OUTDATED
 
 
+def unit_is_marked(content, unit_id):
+    """Whether a unit of an export goes out marked for review (fuzzy, or a needs-… state)."""
+    parsed = exchange.read(content)
+    return next(unit for unit in parsed.units if unit.unit_id == unit_id).fuzzy
+
+
+@pytest.mark.parametrize("file_format", exchange.FORMATS)
+def test_a_translation_made_before_its_source_text_goes_out_to_review(njr, file_format):
+    """English written while the Dutch was empty is outdated once the Dutch is written: it
+    goes out marked like any outdated translation, not as finished work."""
+    njr.description_nl, njr.description_en = "", "Written before the Dutch."
+    njr.save()
+    change_source(njr, "description", "Nu ook een Nederlandse tekst.")
+    assert status.status_for(njr)[("description", "en")].state == status.OUTDATED
+    content = exported(file_format, status.OUTDATED)
+    assert unit_is_marked(content, description_id(njr))
+
+    report = exchange.import_file(content)
+    assert outcome_for(report, description_id(njr)).reason == exchange.FUZZY
+    assert status.status_for(njr)[("description", "en")].state == status.OUTDATED
+
+
+@pytest.mark.parametrize("dutch_before", ["", "Eerst dit."])
+def test_an_outdated_po_entry_passes_gettexts_checks(njr, tmp_path, dutch_before):
+    """With its previous source text, or without one where the English came before the Dutch."""
+    njr.description_nl, njr.description_en = dutch_before, "Some English."
+    njr.save()
+    change_source(njr, "description", "Nu ook een Nederlandse tekst.")
+    content = exported(exchange.PO, status.OUTDATED)
+    assert unit_is_marked(content, description_id(njr))
+    assert msgfmt_check(write(tmp_path, content, "outdated.po")) == (0, "")
+
+
+@pytest.mark.parametrize("file_format", exchange.FORMATS)
+def test_a_file_exported_before_outdated_units_were_marked_confirms_nothing(
+    outdated_njr, file_format
+):
+    """Such a file sent outdated units as finished work: back unchanged, nobody reviewed them."""
+    content = reviewed(exported(file_format, status.OUTDATED), description_id(outdated_njr))
+    content = re.sub(rb"baseline-fingerprint: *[0-9a-f]{64}\n?", b"", content)
+    report = exchange.import_file(content)
+    outcome = outcome_for(report, description_id(outdated_njr))
+    assert (outcome.kind, outcome.reason) == (exchange.SKIPPED, exchange.UNCHANGED)
+    assert status.status_for(outdated_njr)[("description", "en")].state == status.OUTDATED
+
+
 def test_a_unit_the_toolkit_marks_fuzzy_is_skipped(njr):
     store = xliff.xlifffile.parsestring(edited_export(njr))
     next(u for u in store.units if u.xmlelement.get("id") == description_id(njr)).markfuzzy()
