@@ -1168,6 +1168,20 @@ def test_the_command_says_when_running_servers_cannot_see_the_import(
     assert ("after a restart" in err.getvalue()) is warned
 
 
+def test_the_command_does_not_warn_of_servers_for_an_import_that_only_confirms(
+    outdated_njr, tmp_path, settings
+):
+    """A confirmation changes no page; "shows the change after a restart" would mislead."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PAGE_CACHE_SECONDS = 3600
+    content = reviewed(exported(exchange.PO, status.OUTDATED), description_id(outdated_njr))
+    out, err = StringIO(), StringIO()
+    call_command("import_translations", str(write(tmp_path, content)), stdout=out, stderr=err)
+    assert "applied: 1" in out.getvalue()
+    assert status.status_for(outdated_njr)[("description", "en")].state == status.COMPLETE
+    assert err.getvalue() == ""
+
+
 def test_the_history_says_a_text_came_from_an_import(njr, tmp_path):
     run_import(write(tmp_path, edited_export(njr)))
     record = njr.history.first()

@@ -32,7 +32,9 @@ class Command(BaseCommand):
             except exchange.ExchangeError as error:
                 raise CommandError(f"{file}: {error} Nothing was changed.") from error
             self._report(report, options["verbosity"])
-        if dry_run or not report.counts()[exchange.APPLIED]:
+        # A confirmation changes no text: no page to refresh, nothing for the servers to show.
+        changed = [o for o in report.of_kind(exchange.APPLIED) if o.reason != exchange.CONFIRMED]
+        if dry_run or not changed:
             return
         if note := caching.note_for_command():
             self.stderr.write(self.style.WARNING(note))
