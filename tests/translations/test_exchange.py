@@ -559,6 +559,15 @@ def test_a_file_not_in_the_character_set_it_declares_is_refused(njr):
     assert "not valid cp1252 text, which it says it is" in str(error.value)
 
 
+def test_a_file_not_in_its_declared_character_set_is_refused_in_plain_dutch(njr):
+    """Not "no valid text, as it says itself", which reads as if the file said so."""
+    content = saved_as(edited_export(njr, exchange.PO, text="Café"), "cp1252", "CP1252")
+    content = content.replace("Café".encode("cp1252"), b"Caf\x81")
+    with translation.override("nl"), pytest.raises(exchange.ExchangeError) as error:
+        exchange.import_file(content)
+    assert "Het bestand geeft op dat het cp1252-tekst is, maar dat is het niet" in str(error.value)
+
+
 def test_the_admin_previews_and_applies_a_windows_1252_upload(admin_client, njr):
     content = saved_as(edited_export(njr, exchange.PO, text="Café"), "cp1252", "CP1252")
     url = reverse("translations:import")
