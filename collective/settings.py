@@ -147,8 +147,8 @@ AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 1  # hour
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-# Its log names the account and address of each lockout, not every attempt's user agent; and
-# no banner on standard output at every start of a command or worker.
+# No banner in the log at every start of a command or worker, and no user agent logged with
+# each failed login. (Account names and addresses stay masked in its log, its default.)
 AXES_VERBOSE = False
 # The visitor's address behind nginx or a load balancer, not the proxy's (collective.http).
 AXES_CLIENT_IP_CALLABLE = "collective.http.client_ip"

@@ -75,11 +75,11 @@ def test_history_names_the_drafts_editor_when_another_publishes_it(drafted_njr, 
     publisher.post(change_url(drafted_njr), {**data, "_save": "x"})
     latest = drafted_njr.history.latest("history_date")
     assert latest.history_user == admin_user
-    assert latest.history_change_reason.startswith("Concept van redacteur gepubliceerd, ")
+    assert latest.history_change_reason.startswith("Concept gepubliceerd dat redacteur op ")
     history = publisher.get(
         reverse("admin:organizations_memberorganization_history", args=[drafted_njr.pk])
     )
-    assert "Concept van redacteur gepubliceerd" in visible_text(history)
+    assert "Concept gepubliceerd dat redacteur op " in visible_text(history)
 
 
 def test_history_notes_are_in_the_sites_language_and_fit_their_column(njr, user_in):
@@ -95,7 +95,7 @@ def test_history_notes_are_in_the_sites_language_and_fit_their_column(njr, user_
     data = form_data(publisher.get(change_url(njr)))
     assert publisher.post(change_url(njr), {**data, "_save": "x"}).status_code == 302
     note = njr.history.latest("history_date").history_change_reason
-    assert note.startswith(f"Concept van {long_name} gepubliceerd")
+    assert note.startswith(f"Concept gepubliceerd dat {long_name} op ")
     assert len(note) == 100
 
 
