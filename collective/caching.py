@@ -318,9 +318,10 @@ def seconds_to_keep(since):
     return max(0, min(settings.PAGE_CACHE_SECONDS, left))
 
 
-def seconds_to_midnight():
+def seconds_to_midnight(since=None):
+    """Seconds from now to the midnight after `since` (default: now); 0 once it has passed."""
     now = timezone.now()
-    return max(1, int((_next_midnight(now) - now).total_seconds()))
+    return max(0, int((_next_midnight(since or now) - now).total_seconds()))
 
 
 def _next_midnight(moment):
@@ -468,15 +469,16 @@ def cached_page(view):
             lookup = getattr(request, "_page_cache", None) or _Lookup(request, get_language())
             if lookup.entry is not None:
                 return _respond(request, lookup.entry)
+        started = lookup.started if lookup is not None else timezone.now()
         response = view(request, *args, **kwargs)
         if response.status_code != 200:
             return response
-        return _respond(request, _store(response, lookup))
+        return _respond(request, _store(response, lookup, started))
 
     return wrapper
 
 
-def _store(response, lookup):
+def _store(response, lookup, started):
     """The page's cache entry, kept under the version read before it was rendered."""
     if hasattr(response, "render"):
         response.render()
@@ -487,8 +489,10 @@ def _store(response, lookup):
         "etag": f'"{hashlib.sha256(content).hexdigest()[:32]}"',
         # Only a kept page has a time it was last modified that holds for the next request.
         "last_modified": None,
+        # When its render began: it shows the members of that day (see _respond).
+        "started": started,
     }
-    keep = seconds_to_keep(lookup.started) if lookup is not None else 0
+    keep = seconds_to_keep(started) if lookup is not None else 0
     version = lookup.version_to_store() if keep else None
     if version is not None:
         entry["version"] = version
@@ -506,8 +510,9 @@ def _respond(request, entry, language=None):
     last_modified = entry["last_modified"]
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
-    # A proxy keeps the page no longer than until midnight, when membership dates move on.
-    left = seconds_to_midnight()
+    # A proxy keeps the page no longer than until midnight, when membership dates move on:
+    # the midnight after its render began, which may have passed already (then not at all).
+    left = seconds_to_midnight(entry.get("started"))
     shared = min(settings.PROXY_CACHE_SECONDS, left)
     patch_cache_control(
         response,
