@@ -175,6 +175,14 @@ class EditingAdminMixin:
         and when, and give back what the form held, so typed texts are not lost."""
         if request.method != "POST" or not self._is_admin_view(request, "change"):
             return super()._get_obj_does_not_exist_redirect(request, opts, object_id)
+        return self.deleted_while_editing(request, object_id, self._posted_texts(request))
+
+    def deleted_while_editing(self, request, object_id, texts):
+        """410: who deleted the object and when, and the texts posted for it, [(label, text)].
+
+        Also the translator view's answer to a save of an object deleted meanwhile.
+        """
+        opts = self.model._meta
         pk = _pk_or_none(self.model, object_id)
         history = getattr(self.model, opts.simple_history_manager_attribute)
         deletion = (
@@ -189,7 +197,7 @@ class EditingAdminMixin:
             "deletion": deletion,
             "deleted_by": _history_user_name(deletion),
             "deleted_at": _local_time(deletion.history_date) if deletion else "",
-            "texts": self._posted_texts(request),
+            "texts": [(label, text, _rows(text)) for label, text in texts],
             "changelist_url": reverse(f"admin:{self._url_prefix()}_changelist"),
         }
         return TemplateResponse(
@@ -205,9 +213,7 @@ class EditingAdminMixin:
                 continue
             value = request.POST.get(name, "").strip()
             if value:
-                # Tall enough to show a text whole, up to a screenful.
-                rows = min(20, value.count("\n") + 1 + len(value) // 80)
-                texts.append((capfirst(field.label or name), value, rows))
+                texts.append((capfirst(field.label or name), value))
         return texts
 
     def _may_see_any(self, request):
@@ -344,6 +350,11 @@ def _writes_nothing_new(obj):
         field.value_from_object(stored) == field.value_from_object(obj)
         for field in obj._meta.concrete_fields
     )
+
+
+def _rows(text):
+    """Tall enough to show a text whole, up to a screenful."""
+    return min(20, text.count("\n") + 1 + len(text) // 80)
 
 
 def _history_user_name(record):

@@ -4,10 +4,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, router, transaction
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.text import normalize_newlines
+from django.utils.text import capfirst, normalize_newlines
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from modeltranslation.utils import build_localized_fieldname
@@ -150,8 +150,10 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
         ):
             raise Http404
         self.language = language
-        self.obj = get_object_or_404(self.model._default_manager, pk=pk)
-        self.object_status = status.status_for(self.obj)
+        self.obj = self.model._default_manager.filter(pk=pk).first()
+        if self.obj is None and self.request.method != "POST":
+            raise Http404
+        self.object_status = status.status_for(self.obj) if self.obj is not None else None
 
     def get(self, request, *args, **kwargs):
         return self.render_to_response(self.get_context_data())
@@ -209,8 +211,21 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
         with transaction.atomic(using=router.db_for_write(self.model)):
             # The row again, locked until this save commits: a save of it at the same moment
             # waits, then compares against the texts written here.
-            self.obj = self.model._default_manager.select_for_update().get(pk=self.obj.pk)
+            pk = self.kwargs["pk"]
+            self.obj = self.model._default_manager.select_for_update().filter(pk=pk).first()
+            if self.obj is None:  # deleted while the translator was typing
+                return self._deleted_meanwhile(fields)
             return self._post([field for field in fields if field in request.POST], confirmed)
+
+    def _deleted_meanwhile(self, fields):
+        """The admin's page for a save of a deleted object, with the translations typed."""
+        texts = [
+            (f"{capfirst(self.model._meta.get_field(field).verbose_name)} [{self.language}]", text)
+            for field in fields
+            if (text := self.request.POST.get(field, "").strip())
+        ]
+        model_admin = admin.site.get_model_admin(self.model)
+        return model_admin.deleted_while_editing(self.request, str(self.kwargs["pk"]), texts)
 
     def _post(self, posted, confirmed):
         request = self.request

@@ -256,3 +256,25 @@ def test_saving_without_a_change_says_so(admin_client, njr):
     opened = opened_form(admin_client, njr)
     response = admin_client.post(translate_url(njr), {**opened, "save": "Save"}, follow=True)
     assert "Geen velden gewijzigd." in visible_text(response)
+
+
+def test_a_translation_typed_for_an_object_deleted_meanwhile_is_given_back(
+    translator_client, outdated_njr, admin_user
+):
+    from django.test import Client
+
+    url = translate_url(outdated_njr)
+    assert translator_client.get(url).status_code == 200
+    other = Client()
+    other.force_login(admin_user)
+    delete_url = reverse("admin:organizations_memberorganization_delete", args=[outdated_njr.pk])
+    assert other.post(delete_url, {"post": "yes"}).status_code == 302
+
+    typed = "A long English text the translator typed."
+    response = translator_client.post(url, {"description": typed, "save": "Save"})
+    assert response.status_code == 410
+    text = visible_text(response)
+    assert f"{admin_user} heeft “NJR” op " in text
+    assert "Beschrijving [en]" in text
+    assert typed in text
+    assert translator_client.get(url).status_code == 404
