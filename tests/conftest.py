@@ -80,3 +80,25 @@ def translator_client(client, user_in):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def refusing_cache(monkeypatch):
+    """The cache refusing page-version bumps (set_many) while the returned list holds anything.
+
+    `refusing.clear()` ends the outage.
+    """
+    from django.core.cache import cache
+
+    from collective import caching
+
+    set_many, refusing = cache.set_many, [True]
+
+    def maybe_refused(*args, **kwargs):
+        if refusing:
+            raise ConnectionError("writes paused")
+        return set_many(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "set_many", maybe_refused)
+    monkeypatch.setattr(caching, "_unsent_versions", set())
+    return refusing

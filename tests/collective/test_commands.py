@@ -3,7 +3,6 @@
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
 from collective import caching
@@ -13,20 +12,11 @@ from tests.translations.test_exchange import edited_export, write
 
 
 @pytest.fixture
-def refusing_cache(monkeypatch):
-    """A shared cache that refuses writes for as long as `refusing` holds anything."""
-    set_many, refusing = cache.set_many, [True]
-
-    def maybe_refused(*args, **kwargs):
-        if refusing:
-            raise ConnectionError("writes paused")
-        return set_many(*args, **kwargs)
-
-    monkeypatch.setattr(cache, "set_many", maybe_refused)
+def blip(refusing_cache, monkeypatch):
+    """A shared cache refusing writes until a command pauses to try again."""
     monkeypatch.setattr(caching, "shared_with_servers", lambda: True)
-    monkeypatch.setattr(caching.time, "sleep", lambda seconds: refusing.clear())
-    monkeypatch.setattr(caching, "_unsent_versions", set())
-    return refusing
+    monkeypatch.setattr(caching.time, "sleep", lambda seconds: refusing_cache.clear())
+    return refusing_cache
 
 
 def import_edit(tmp_path):
@@ -42,22 +32,20 @@ def import_edit(tmp_path):
 
 
 def test_an_import_during_a_cache_blip_marks_its_pages_before_the_command_ends(
-    seeded, tmp_path, refusing_cache
+    seeded, tmp_path, blip
 ):
     """The process exits: a bump left for its next request would never be sent."""
     assert import_edit(tmp_path) == ""
     assert not caching._unsent_versions
 
 
-def test_an_import_the_cache_never_hears_of_says_so(seeded, tmp_path, refusing_cache, monkeypatch):
+def test_an_import_the_cache_never_hears_of_says_so(seeded, tmp_path, blip, monkeypatch):
     monkeypatch.setattr(caching.time, "sleep", lambda seconds: None)  # the blip lasts
     warning = import_edit(tmp_path)
     assert "could not be reached to mark 4 pages as changed" in warning
 
 
-def test_rebuilt_logos_mark_their_pages_before_the_command_ends(
-    seeded, settings, tmp_path, refusing_cache
-):
+def test_rebuilt_logos_mark_their_pages_before_the_command_ends(seeded, settings, tmp_path, blip):
     from tests.organizations.test_logos import legacy_logo
 
     settings.MEDIA_ROOT = tmp_path
