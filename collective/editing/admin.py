@@ -115,7 +115,10 @@ class EditingAdminMixin:
         return _(
             "%(user)s saved a draft of this page at %(time)s, after you opened this form. "
             "Your save left that draft alone: it is kept for its editor."
-        ) % {"user": drafts.saved_by_name(draft), "time": drafts.saved_at_text(draft)}
+        ) % {
+            "user": drafts.saved_by_name(draft, starts_sentence=True),
+            "time": drafts.saved_at_text(draft),
+        }
 
     def _is_list_edit(self, request):
         return self._is_admin_view(request, "changelist")

@@ -30,8 +30,11 @@ def stamp(draft):
     return "" if draft is None else f"{draft.pk}:{draft.saved_at.isoformat()}"
 
 
-def saved_by_name(draft):
-    return str(draft.saved_by) if draft.saved_by else gettext("someone")
+def saved_by_name(draft, *, starts_sentence=False):
+    """Who saved the draft; "someone" once the account is gone ("Someone" to begin with)."""
+    if draft.saved_by:
+        return str(draft.saved_by)
+    return gettext("Someone") if starts_sentence else gettext("someone")
 
 
 def saved_at_text(draft):

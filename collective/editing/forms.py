@@ -95,7 +95,10 @@ class ConcurrentEditForm(forms.ModelForm):
                 "Saving yours would replace it: copy your changes, open the form again (it "
                 "opens on that draft) and add them there."
             )
-            % {"user": drafts.saved_by_name(current), "time": drafts.saved_at_text(current)},
+            % {
+                "user": drafts.saved_by_name(current, starts_sentence=True),
+                "time": drafts.saved_at_text(current),
+            },
             code="other_draft",
         )
 

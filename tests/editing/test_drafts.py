@@ -375,3 +375,17 @@ def test_a_draft_committed_while_this_one_waited_for_the_row_is_not_replaced(
     response = admin_client.post(change_url(njr), data)
     assert response.status_code == 200
     assert Draft.objects.get().data == {"description_nl": "Het andere concept."}
+
+
+def test_a_draft_whose_editor_account_is_gone_is_someones_at_the_start_of_a_sentence(
+    admin_client, form_opened_before_the_draft, drafted_njr, editor
+):
+    """The account that saved the draft was deleted since: "Iemand heeft …", not "iemand"."""
+    editor.delete()
+    data = {**form_opened_before_the_draft, "website": "https://www.njr.nl/nieuw"}
+    refused = visible_text(admin_client.post(change_url(drafted_njr), {**data, "_save_draft": "x"}))
+    assert "Iemand heeft op " in refused  # the form's error and the banner above it
+    assert "iemand heeft" not in refused
+    saved = admin_client.post(change_url(drafted_njr), {**data, "_save": "x"}, follow=True)
+    assert "Iemand heeft op " in visible_text(saved)
+    assert "iemand heeft" not in visible_text(saved)
