@@ -189,7 +189,9 @@ class EditingAdminMixin:
         pk = _pk_or_none(self.model, object_id)
         history = getattr(self.model, opts.simple_history_manager_attribute)
         deletion = (
-            history.filter(**{opts.pk.attname: pk}).order_by("-history_date").first()
+            history.filter(**{opts.pk.attname: pk}, history_type="-")
+            .order_by("-history_date")
+            .first()
             if pk is not None
             else None
         )

@@ -218,7 +218,13 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
             return self._post([field for field in fields if field in request.POST], confirmed)
 
     def _deleted_meanwhile(self, fields):
-        """The admin's page for a save of a deleted object, with the translations typed."""
+        """The admin's page for a save of a deleted object, with the translations typed.
+
+        An address for which history knows no object at all was never one: 404.
+        """
+        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        if not history.filter(**{self.model._meta.pk.attname: self.kwargs["pk"]}).exists():
+            raise Http404
         texts = [
             (f"{capfirst(self.model._meta.get_field(field).verbose_name)} [{self.language}]", text)
             for field in fields

@@ -389,3 +389,21 @@ def test_a_deletion_that_names_nobody_is_someones(editor_client, njr):
     response = editor_client.post(url, {**form, "_save": "x"})
     assert response.status_code == 410
     assert "Iemand heeft “NJR” op " in visible_text(response)
+
+
+def test_an_object_gone_without_a_recorded_deletion_names_no_one(editor_client, njr, admin_user):
+    """Only a deletion record says who deleted it: not the last editor of a row removed
+    some other way (its deletion record pruned, say)."""
+    url = change_url(njr)
+    form = form_data(editor_client.get(url))
+    other = Client()
+    other.force_login(admin_user)
+    delete_url = reverse("admin:organizations_memberorganization_delete", args=[njr.pk])
+    assert other.post(delete_url, {"post": "yes"}).status_code == 302
+    njr.history.filter(history_type="-").delete()
+    njr.history.update(history_user=admin_user)
+    response = editor_client.post(url, {**form, "_save": "x"})
+    assert response.status_code == 410
+    text = visible_text(response)
+    assert "Wat u bewerkte bestaat niet meer" in text
+    assert f"{admin_user} heeft" not in text

@@ -278,3 +278,11 @@ def test_a_translation_typed_for_an_object_deleted_meanwhile_is_given_back(
     assert "Beschrijving [en]" in text
     assert typed in text
     assert translator_client.get(url).status_code == 404
+
+
+def test_a_save_for_an_object_that_never_existed_is_404(translator_client, seeded):
+    url = reverse(
+        "translations:translate", args=["organizations", "memberorganization", 987654, "en"]
+    )
+    response = translator_client.post(url, {"description": "Text.", "save": "Save"})
+    assert response.status_code == 404
