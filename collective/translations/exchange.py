@@ -224,10 +224,13 @@ def _note(unit):
     if unit.baseline_fingerprint:
         # With the other fingerprints, before the label: the first match of each counts.
         lines.insert(2, f"{BASELINE_FINGERPRINT}: {unit.baseline_fingerprint}")
-        lines += [
-            _("Outdated: the translation was made from this source text:"),
-            unit.previous_source,
-        ]
+        if unit.previous_source:
+            lines += [
+                _("Outdated: the translation was made from this source text:"),
+                unit.previous_source,
+            ]
+        else:
+            lines.append(_("Outdated: the translation was made before there was a source text."))
     return "\n".join(lines)
 
 

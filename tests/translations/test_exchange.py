@@ -388,6 +388,8 @@ def test_a_translation_made_before_its_source_text_goes_out_to_review(njr, file_
     assert status.status_for(njr)[("description", "en")].state == status.OUTDATED
     content = exported(file_format, status.OUTDATED)
     assert unit_is_marked(content, description_id(njr))
+    assert "made before there was a source text" in content.decode()
+    assert "made from this source text" not in content.decode()
 
     report = exchange.import_file(content)
     assert outcome_for(report, description_id(njr)).reason == exchange.FUZZY
