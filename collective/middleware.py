@@ -62,9 +62,9 @@ def database_unavailable(exception):
     SQLSTATE class 08 is a connection failure and 57P an operator intervention (shutdown);
     no SQLSTATE at all means the connection could not even be made.
     """
-    cause = exception.__cause__
-    if not isinstance(exception, OperationalError) or cause is None:
+    if not isinstance(exception, OperationalError) or exception.__cause__ is None:
         return False
+    cause = exception.__cause__
     if not type(cause).__module__.startswith("psycopg"):
         return False
     sqlstate = getattr(cause, "sqlstate", None)
@@ -83,13 +83,11 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not database_unavailable(exception):
             return None
-        from .views import server_error
+        from .views import service_unavailable
 
+        # One line, not a traceback: a restart is expected and says nothing about the code.
         logger.warning("Database unavailable, 503 for %s: %s", request.path, exception)
-        response = server_error(request)
-        response.status_code = 503
-        response["Retry-After"] = "5"
-        return response
+        return service_unavailable(request)
 
 
 # Lookups whose pattern the database runs: one that does not compile fails the query, and one

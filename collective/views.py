@@ -1,3 +1,5 @@
+import sys
+
 from django.conf import settings
 from django.contrib import admin
 from django.http import (
@@ -27,6 +29,7 @@ from organizations.models import AdvisoryBody, MemberOrganization
 from . import seo
 from .http import read_only, with_query
 from .localization import home_alternates
+from .middleware import database_unavailable
 from .models import Collective
 
 
@@ -155,8 +158,22 @@ def bad_request(request, exception=None):
 
 
 def server_error(request):
-    """The 500 page in the language of the address, rendered without touching the database."""
+    """The 500 page in the language of the address, rendered without touching the database.
+
+    Django calls it while handling the error: one that says the database server is away
+    (a restart) gets a 503 asking to retry instead, wherever it was raised, in a view or in
+    middleware after it (the session saved on the way out).
+    """
+    if database_unavailable(sys.exception()):
+        return service_unavailable(request)
     return HttpResponseServerError(_standalone_page(request, "500.html"))
+
+
+def service_unavailable(request):
+    """503 while the database restarts: the 500 page, with when to try again."""
+    response = HttpResponse(_standalone_page(request, "500.html"), status=503)
+    response["Retry-After"] = "5"
+    return response
 
 
 def _standalone_page(request, template_name):

@@ -46,3 +46,36 @@ def test_query_errors_stay_server_errors(cause):
     assert not database_unavailable(raised_from(cause))
     middleware = DatabaseUnavailableMiddleware(lambda request: None)
     assert middleware.process_exception(RequestFactory().get("/"), raised_from(cause)) is None
+
+
+def test_the_500_handler_answers_503_for_a_database_that_is_away():
+    """Django calls it while handling the error, whichever layer raised it."""
+    from collective.views import server_error
+
+    request = RequestFactory().get("/en/who-are-we/")
+    try:
+        raise raised_from(psycopg_error("57P01"))
+    except OperationalError:
+        response = server_error(request)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert server_error(request).status_code == 500, "no error being handled: a 500"
+
+
+def test_a_session_that_cannot_be_saved_during_a_restart_is_a_503(
+    admin_user, monkeypatch, settings
+):
+    """The session is saved by middleware on the way out, after the view has answered."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import Client
+
+    def save(self, must_create=False):
+        raise raised_from(psycopg_error("57P01"))
+
+    settings.SESSION_SAVE_EVERY_REQUEST = True
+    client = Client(raise_request_exception=False)
+    client.force_login(admin_user)
+    monkeypatch.setattr(SessionStore, "save", save)
+    response = client.get("/admin/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
