@@ -348,11 +348,11 @@ def _cacheable(request):
     return (
         settings.PAGE_CACHE_SECONDS
         and request.method in ("GET", "HEAD")
-        and _host_as_served(request)
+        and host_as_served(request)
     )
 
 
-def _host_as_served(request):
+def host_as_served(request):
     """Whether the Host header names the site as it is served: lower case, no other port.
 
     Django accepts an allowed host in any case and with any port, and the page's links are
@@ -368,6 +368,30 @@ def _host_as_served(request):
         return False
     on_tcp = bool(request.META.get("REMOTE_ADDR"))
     return port == "" or (on_tcp and port == request.META.get("SERVER_PORT"))
+
+
+def kept_only_for_the_served_host(max_age=None):
+    """A response with absolute links (built from the Host header) that may be kept only when
+    asked under the site's host: then for `max_age` seconds, publicly, if given.
+
+    robots.txt and the sitemap are answered for `example.org:31337` or `EXAMPLE.ORG` too, but
+    then marked not to be kept: a proxy that leaves the port or case out of its key would
+    otherwise hand their links to that address to every visitor.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            response = view(request, *args, **kwargs)
+            if not host_as_served(request):
+                patch_cache_control(response, no_store=True)
+            elif max_age is not None:
+                patch_cache_control(response, public=True, max_age=max_age)
+            return response
+
+        return wrapper
+
+    return decorator
 
 
 class _Lookup:

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 from django.views.generic import RedirectView
 
 from . import views
-from .caching import cached_page
+from .caching import cached_page, kept_only_for_the_served_host
 from .http import read_only
 from .sitemaps import SITEMAPS
 
@@ -24,7 +24,12 @@ collective_patterns = (
 
 urlpatterns = [
     path("", read_only(views.language_redirect), name="language-redirect"),
-    path("sitemap.xml", read_only(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        read_only(kept_only_for_the_served_host()(sitemap)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
     path("robots.txt", read_only(views.robots_txt), name="robots"),
     path("favicon.ico", read_only(views.favicon)),
     path(f"{settings.ADMIN_PATH}translations/", include("collective.translations.urls")),

@@ -27,6 +27,7 @@ from organizations.images import is_content_addressed
 from organizations.models import AdvisoryBody, MemberOrganization
 
 from . import seo
+from .caching import kept_only_for_the_served_host
 from .http import read_only, with_query
 from .localization import home_alternates
 from .middleware import database_unavailable
@@ -91,7 +92,7 @@ class WhoAreWeView(TemplateView):
         return super().get_context_data(**who_are_we_context(self.request, collective), **kwargs)
 
 
-@cache_control(max_age=60 * 60 * 24, public=True)
+@kept_only_for_the_served_host(max_age=60 * 60 * 24)
 def robots_txt(request):
     lines = ["User-agent: *"]
     if settings.ADMIN_PATH == "admin/":

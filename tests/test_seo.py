@@ -324,3 +324,20 @@ def test_a_long_description_is_cut_between_words(text, expected):
 
     assert shortened(text, 10) == expected
     assert len(shortened(text, 10)) <= 10
+
+
+@pytest.mark.parametrize("url", ["/robots.txt", "/sitemap.xml"])
+@pytest.mark.parametrize("host", ["TESTSERVER", "testserver:31337"])
+def test_links_built_for_another_spelling_of_the_host_are_not_kept(client, seeded, url, host):
+    """A proxy that keys on the host without its port must not keep links to that port."""
+    response = client.get(url, headers={"host": host})
+    assert response.status_code == 200
+    assert f"http://{host}/" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+
+
+def test_robots_txt_for_the_sites_own_host_is_kept_for_a_day(client, db):
+    response = client.get("/robots.txt")
+    assert "public" in response["Cache-Control"]
+    assert "max-age=86400" in response["Cache-Control"]
