@@ -279,6 +279,16 @@ PERMISSIONS_POLICY = (
 # The admin's address can be moved away from the well-known /admin/.
 ADMIN_PATH = env.str("DJANGO_ADMIN_PATH", default="admin/").strip("/") + "/"
 
+# The suspicious requests scanners send (django.core.exceptions.SuspiciousOperation's kinds).
+SCANNED_FOR = [
+    "DisallowedHost",
+    "DisallowedRedirect",
+    "SuspiciousFileOperation",
+    "SuspiciousMultipartForm",
+    "TooManyFieldsSent",
+    "TooManyFilesSent",
+    "RequestDataTooBig",
+]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -289,8 +299,10 @@ LOGGING = {
         # Django's own console handler (active with DEBUG) would print every message a second
         # time on its way to the root logger's; and mail to ADMINS is not set up here.
         "django": {"handlers": [], "propagate": True},
-        # A request for a host name the site does not serve (scanners try them all day): one
-        # line naming the host, not the same traceback every time.
-        "django.security.DisallowedHost": {"filters": ["without_traceback"]},
+        # A request for a host name the site does not serve, or a path that climbs out of the
+        # media folder (scanners try them all day): one line saying what was asked, not the
+        # same traceback every time. Django logs each kind of suspicious request under its
+        # own name, and a logger's filter does not apply to its children's records.
+        **{f"django.security.{name}": {"filters": ["without_traceback"]} for name in SCANNED_FOR},
     },
 }

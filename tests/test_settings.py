@@ -93,3 +93,13 @@ def test_starting_django_logs_no_library_banner():
         check=True,
     )
     assert (result.stdout, result.stderr) == ("", "")
+
+
+def test_a_path_out_of_the_media_folder_is_logged_in_one_line(client, db, caplog):
+    """Traversal scans (/media/../../etc/passwd) were a traceback each, the same every time."""
+    response = client.get("/media/../../etc/passwd")
+    assert response.status_code == 400
+    [record] = [r for r in caplog.records if r.name == "django.security.SuspiciousFileOperation"]
+    assert "outside of the base path" in record.getMessage()
+    assert record.exc_info is None
+    assert record.exc_text is None
