@@ -1,5 +1,7 @@
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -103,3 +105,13 @@ def test_a_path_out_of_the_media_folder_is_logged_in_one_line(client, db, caplog
     assert "outside of the base path" in record.getMessage()
     assert record.exc_info is None
     assert record.exc_text is None
+
+
+def test_every_variable_the_settings_read_is_described_in_the_example_env_file():
+    """`.env.example` is where an operator looks up a variable; one missing there is hidden."""
+    root = Path(__file__).resolve().parent.parent
+    source = (root / "collective" / "settings.py").read_text()
+    read = set(re.findall(r'\benv(?:\.[a-z]+)?\(\s*"([A-Z][A-Z0-9_]+)"', source))
+    assert {"DJANGO_DEBUG", "DJANGO_ADMIN_PATH", "DATABASE_URL"} <= read
+    example = (root / ".env.example").read_text()
+    assert sorted(name for name in read if not re.search(rf"^# {name}=", example, re.M)) == []
