@@ -15,7 +15,7 @@ changes, and never a reason for the site to fail.
   from the database, a warning is logged, and the cache is left alone for a few seconds
   instead of making every request wait for a dead server.
 - A version bump the cache does not take (a brief outage, a refused write) is kept and sent
-  again with the next request this process handles (`import_translations`: before it exits).
+  again with the next request this process handles (a command: before it exits).
 - Pages are kept per release (the static files' manifest), and only for the Host header the
   site is served under (lower case, its own port): other spellings are rendered, not kept.
 - Responses carry an ETag, and kept pages a Last-Modified (conditional requests get a 304),
@@ -313,9 +313,7 @@ def seconds_to_keep(since):
     """The configured time, but never past the midnight after `since`, when the page's render
     began: membership dates change pages daily, and a render that began before midnight shows
     the members of the day before, however late it is stored. 0: do not keep it at all."""
-    now = timezone.now()
-    left = int((_next_midnight(since) - now).total_seconds())
-    return max(0, min(settings.PAGE_CACHE_SECONDS, left))
+    return min(settings.PAGE_CACHE_SECONDS, seconds_to_midnight(since))
 
 
 def seconds_to_midnight(since=None):
