@@ -187,9 +187,8 @@ class EditingAdminMixin:
         """
         opts = self.model._meta
         pk = _pk_or_none(self.model, object_id)
-        history = getattr(self.model, opts.simple_history_manager_attribute)
         deletion = (
-            history.filter(**{opts.pk.attname: pk}, history_type="-")
+            self.model.history.filter(**{opts.pk.attname: pk}, history_type="-")
             .order_by("-history_date")
             .first()
             if pk is not None
@@ -210,7 +209,7 @@ class EditingAdminMixin:
         )
 
     def _posted_texts(self, request):
-        """(label, value, rows) for each text the posted form held, for the editor to copy."""
+        """(label, text) for each text the posted form held, for the editor to copy."""
         form = self.get_form(request, None, change=True)
         texts = []
         for name, field in form.base_fields.items():

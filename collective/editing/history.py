@@ -48,8 +48,7 @@ def set_note(obj, write):
     """
     with translation.override(settings.LANGUAGE_CODE):
         text = write()
-    history = getattr(type(obj), obj._meta.simple_history_manager_attribute)
-    limit = history.model._meta.get_field("history_change_reason").max_length
+    limit = type(obj).history.model._meta.get_field("history_change_reason").max_length
     obj._change_reason = Truncator(text).chars(limit)
 
 

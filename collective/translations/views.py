@@ -222,8 +222,9 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
 
         An address for which history knows no object at all was never one: 404.
         """
-        history = getattr(self.model, self.model._meta.simple_history_manager_attribute)
-        if not history.filter(**{self.model._meta.pk.attname: self.kwargs["pk"]}).exists():
+        if not self.model.history.filter(
+            **{self.model._meta.pk.attname: self.kwargs["pk"]}
+        ).exists():
             raise Http404
         texts = [
             (f"{capfirst(self.model._meta.get_field(field).verbose_name)} [{self.language}]", text)
