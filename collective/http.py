@@ -5,7 +5,8 @@ import logging
 
 from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
-from django.utils.cache import patch_cache_control
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 
@@ -60,6 +61,22 @@ def client_ip(request):
         if trust_any:
             break
     return address
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """The answer to a login from a locked-out account and address (AXES_LOCKOUT_CALLABLE).
+
+    A page in the admin's look that says how long the block lasts, with `Retry-After`: every
+    attempt during the block starts the cool-off again, so it is the whole cool-off. Never
+    stored anywhere, like the login page. Scripts get the same page: django-axes would answer
+    them with JSON readable from any origin, telling other sites which accounts are blocked.
+    """
+    seconds = int(settings.LOGIN_COOLOFF.total_seconds())
+    context = {"minutes": seconds // 60}
+    response = render(request, settings.AXES_LOCKOUT_TEMPLATE, context, status=429)
+    response["Retry-After"] = str(seconds)
+    add_never_cache_headers(response)
+    return response
 
 
 def _is_trusted_proxy(address):

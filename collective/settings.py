@@ -4,6 +4,7 @@ Every variable is listed, with its meaning, in `.env.example`. Local runs need n
 production (`DJANGO_DEBUG=false`) refuses to start without a secret key and allowed hosts.
 """
 
+import datetime
 import ipaddress
 from pathlib import Path
 
@@ -144,7 +145,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = 1  # hour
+LOGIN_COOLOFF = datetime.timedelta(hours=1)
+AXES_COOLOFF_TIME = LOGIN_COOLOFF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # No banner in the log at every start of a command or worker, and no user agent logged with
@@ -162,8 +164,10 @@ for _proxy in TRUSTED_PROXIES:
             raise ImproperlyConfigured(
                 f"GUNICORN_FORWARDED_ALLOW_IPS: {_proxy!r} is not an IP address (or *)."
             ) from _error
-# A page in the admin's look and language, instead of django-axes' one line of English text.
+# A page in the admin's look and language, saying how long the block lasts, instead of
+# django-axes' one line of English text (collective.http.login_locked_out).
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_LOCKOUT_CALLABLE = "collective.http.login_locked_out"
 
 # Staff accounts guard content that speaks for children: long passwords, sessions that end.
 AUTH_PASSWORD_VALIDATORS = [

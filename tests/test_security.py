@@ -55,6 +55,31 @@ def test_logins_lock_out_after_repeated_failures(client, db, django_user_model):
     assert title.strip() == "Te veel mislukte aanmeldingen | Kinderrechtencollectief"
 
 
+def test_a_locked_out_login_says_when_to_try_again_and_is_never_stored(client, db):
+    login = reverse("admin:login")
+    for _attempt in range(5):
+        client.post(login, {"username": "beheer", "password": "wrong"})
+    locked = client.post(
+        login, {"username": "beheer", "password": "wrong"}, headers={"accept-language": "en"}
+    )
+    assert locked.status_code == 429
+    assert locked["Retry-After"] == "3600", "the cool-off starts again with this attempt"
+    assert "no-store" in locked["Cache-Control"]
+    assert "private" in locked["Cache-Control"]
+    assert "Try again in 60 minutes" in visible_text(locked)
+
+
+def test_a_locked_out_login_does_not_tell_other_sites_about_the_account(client, db):
+    """django-axes answers scripts with JSON open to every origin; the page is the answer."""
+    login = reverse("admin:login")
+    script = {"x-requested-with": "XMLHttpRequest", "origin": "https://example.com"}
+    for _attempt in range(6):
+        locked = client.post(login, {"username": "beheer", "password": "wrong"}, headers=script)
+    assert locked.status_code == 429
+    assert "Access-Control-Allow-Origin" not in locked
+    assert locked["Content-Type"].startswith("text/html")
+
+
 def test_behind_a_proxy_an_attacker_cannot_lock_an_editor_out(client, db, django_user_model):
     """Through nginx every request comes from 127.0.0.1; the forwarded address counts."""
     django_user_model.objects.create_superuser("beheer", password="the-right-password-123")
