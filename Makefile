@@ -8,7 +8,7 @@ HOST_PORT ?= 127.0.0.1:8000
 
 .DEFAULT_GOAL := help
 
-.PHONY: help install dev tools run serve test lint format messages lighthouse bench faults
+.PHONY: help install dev tools run serve test lint format lock messages lighthouse bench faults
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -17,14 +17,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 # What the site runs on; the test and lint tools come on top only where a target needs them,
-# so that `make serve` on a server installs no test runner or browser driver.
-$(VENV)/.installed: $(BIN)/python pyproject.toml
+# so that `make serve` on a server installs no test runner or browser driver. Every package
+# comes in the exact version and with the hashes pinned in requirements/ (`make lock`), so
+# a server set up next year runs what the tests ran today.
+$(VENV)/.installed: $(BIN)/python requirements/site.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/site.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@
 
 install: $(VENV)/.installed ## Install the site into .venv and compile the translations
@@ -68,6 +71,19 @@ bench: dev ## Requests/s and latency against a constant Django view, on loopback
 
 faults: dev ## 60 s at 64 connections, then PostgreSQL restarted and Redis stopped under load
 	$(BIN)/python tests/tools/faults.py
+
+# pip-compile resolves pyproject.toml's ranges to exact versions with their hashes: the site's
+# packages, the site with S3 media storage, and the site with the test tools, the last two
+# holding the site's pins. `make lock` keeps every pin that still fits; `make lock
+# LOCK_ARGS=--upgrade` moves each package to its newest version within the ranges.
+LOCK = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+
+lock: $(BIN)/python ## Pin the dependencies of pyproject.toml in requirements/ (pip-tools)
+	$(BIN)/python -m pip install --quiet "pip-tools>=7.4,<8"
+	$(LOCK) -o requirements/site.txt pyproject.toml
+	$(LOCK) --extra s3 -c requirements/site.txt -o requirements/s3.txt pyproject.toml
+	$(LOCK) --extra dev -c requirements/site.txt -o requirements/dev.txt pyproject.toml
 
 messages: install ## Update the .po files from the code and templates (needs GNU gettext)
 	$(MANAGE) makemessages --all --no-location --no-obsolete --ignore=.venv --ignore=tests
