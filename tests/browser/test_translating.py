@@ -54,6 +54,26 @@ def test_translator_view_works_with_the_keyboard_alone(staff_page, site, outdate
     )
 
 
+def test_enter_in_a_text_field_saves_without_confirming_an_outdated_text(
+    staff_page, site, outdated_njr
+):
+    """Enter submits with the form's first button, which must be Save, not a "still correct"."""
+    from collective.translations import status
+
+    MemberOrganization.objects.filter(pk=outdated_njr.pk).update(name_en="")
+    staff_page.goto(
+        f"{site}/admin/translations/organizations/memberorganization/{outdated_njr.pk}/en/"
+    )
+    staff_page.get_by_label("Vertaling (EN)").first.fill("NJR, the youth network")
+    staff_page.get_by_label("Vertaling (EN)").first.press("Enter")
+
+    expect(staff_page.get_by_text("De vertaling is opgeslagen.")).to_be_visible()
+    expect(staff_page.get_by_text("Bevestigd als nog steeds juist.")).to_have_count(0)
+    outdated_njr.refresh_from_db()
+    assert outdated_njr.name_en == "NJR, the youth network"
+    assert status.status_for(outdated_njr)[("description", "en")].state == status.OUTDATED
+
+
 def test_translator_fills_a_missing_english_text_that_the_public_page_then_shows(
     logged_in, site, django_user_model
 ):
