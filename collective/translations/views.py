@@ -25,6 +25,8 @@ SEEN_SUFFIX = "__seen"
 # And of the source text the page showed: "still correct" confirms against that text only.
 SOURCE_SUFFIX = "__source"
 HIDDEN_SUFFIXES = (SEEN_SUFFIX, SOURCE_SUFFIX)
+# Why a changed text is not saved: what changed since the page was shown.
+TRANSLATION_CHANGED, SOURCE_CHANGED = "translation-changed", "source-changed"
 
 
 class TranslatorAccessMixin:
@@ -272,12 +274,14 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
             messages.success(self.request, _("Confirmed as still correct."))
 
     def _changes(self, cleaned_data):
-        """({field: text} to write, [fields changed by someone else since the page was shown]).
+        """({field: text} to write, {field: [what changed since the page was shown]}).
 
         A text the translator left as it was is not written, so a newer save by someone else
-        stays. A changed text whose stored version also changed since is a conflict.
+        stays. A changed text is a conflict when its stored version changed since (someone
+        else translated it), or its source text did: saved, it would count as made from a
+        source the translator never saw.
         """
-        changes, conflicts = {}, []
+        changes, conflicts = {}, {}
         for field in _text_fields(cleaned_data):
             # Line breaks as stored everywhere else: browsers post a textarea's as CRLF.
             value = normalize_newlines(cleaned_data[field])
@@ -285,8 +289,15 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
             current = status.text(self.obj, field, self.language)
             if value == current or (seen and status.fingerprint(value) == seen):
                 continue
+            changed = []
             if seen and status.fingerprint(current) != seen:
-                conflicts.append(field)
+                changed.append(TRANSLATION_CHANGED)
+            source_seen = cleaned_data.get(field + SOURCE_SUFFIX)
+            source = status.text(self.obj, field, status.source_language())
+            if source_seen and status.fingerprint(source) != source_seen:
+                changed.append(SOURCE_CHANGED)
+            if changed:
+                conflicts[field] = changed
             else:
                 changes[field] = value
         return changes, conflicts
@@ -294,8 +305,9 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
     def _form_after_conflict(self, form, conflicts):
         """The form again: the translator's input where it clashed, the stored text elsewhere.
 
-        Each text's fingerprint moves on to the stored one, so saving again after a look goes
-        through and replaces the other person's text with the translator's.
+        Each text's fingerprints move on to the stored text and the source the page now shows,
+        so saving again after a look goes through: it replaces the other person's text with
+        the translator's, or records it as made from the new source.
         """
         fields = _text_fields(form.fields)
         current = {field: status.text(self.obj, field, self.language) for field in fields}
@@ -305,18 +317,30 @@ class TranslateView(TranslatorAccessMixin, TemplateView):
             if field not in conflicts and form.cleaned_data[field + SEEN_SUFFIX] != stored:
                 data[field] = current[field]
             data[field + SEEN_SUFFIX] = stored
+            source = status.text(self.obj, field, status.source_language())
+            data[field + SOURCE_SUFFIX] = status.fingerprint(source)
         refreshed = _translation_form(self.obj, self.language, fields, data)
         refreshed.is_valid()
-        for field in conflicts:
-            refreshed.add_error(
-                field,
-                _(
-                    "Someone else changed this translation after you opened the page. It now "
-                    "reads: “%(current)s”. Your text is kept here: save again to replace theirs, "
-                    "or adjust it first."
+        for field, changed in conflicts.items():
+            if SOURCE_CHANGED in changed:
+                refreshed.add_error(
+                    field,
+                    _(
+                        "The source text changed after you opened the page, so your "
+                        "translation was not saved yet. Your text is kept here: read the source "
+                        "as it is now, adjust your text if needed, then save again."
+                    ),
                 )
-                % {"current": current[field]},
-            )
+            if TRANSLATION_CHANGED in changed:
+                refreshed.add_error(
+                    field,
+                    _(
+                        "Someone else changed this translation after you opened the page. It "
+                        "now reads: “%(current)s”. Your text is kept here: save again to replace "
+                        "theirs, or adjust it first."
+                    )
+                    % {"current": current[field]},
+                )
         return refreshed
 
     def _save(self, changes):

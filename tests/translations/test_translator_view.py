@@ -237,6 +237,34 @@ def test_confirming_checks_the_source_text_the_page_showed(admin_client, outdate
     assert status.status_for(outdated_njr)[("description", "en")].state == status.OUTDATED
 
 
+def test_a_translation_of_a_source_changed_since_the_page_opened_is_not_saved_unseen(
+    admin_client, outdated_njr
+):
+    """Saved as it was, it would count as made from a source text the translator never saw."""
+    opened = opened_form(admin_client, outdated_njr)
+    change_source(outdated_njr, "description", outdated_njr.description_nl + " Nog een zin.")
+
+    refused = admin_client.post(
+        translate_url(outdated_njr), {**opened, "description": "My text.", "save": "Save"}
+    )
+
+    assert refused.status_code == 200
+    assert "De brontekst is gewijzigd nadat u de pagina opende" in visible_text(refused)
+    assert re.search(r"<ins>[^<]*Nog een zin\.</ins>", refused.content.decode()), "change shown"
+    form = refused.context["form"]
+    assert form["description"].value() == "My text.", "what the translator typed is kept"
+    outdated_njr.refresh_from_db()
+    assert outdated_njr.description_en != "My text."
+    assert status.status_for(outdated_njr)[("description", "en")].state == status.OUTDATED
+
+    again = {name: form[name].value() for name in form.fields}
+    saved = admin_client.post(translate_url(outdated_njr), {**again, "save": "Save"})
+    assert saved.status_code == 302
+    outdated_njr.refresh_from_db()
+    assert outdated_njr.description_en == "My text."
+    assert status.status_for(outdated_njr)[("description", "en")].state == status.COMPLETE
+
+
 def test_a_field_without_source_text_cannot_be_filled_in(translator_client, seeded):
     terre = MemberOrganization.objects.get(slug="terre-des-hommes")
     page = translator_client.get(translate_url(terre), {"all": "1"})
