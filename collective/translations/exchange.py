@@ -32,6 +32,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.text import normalize_newlines
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from lxml import etree
@@ -573,10 +574,12 @@ def _clean_target(text, as_written=True):
     """A translation as the admin's form would save it: without surrounding white space.
 
     A tool that pretty-prints XLIFF puts a target on lines of its own, indented, and without
-    xml:space every space of it is text. Line breaks inside the text stay; where the file
-    does not ask for its spaces to be kept (`as_written`), so does nothing else at the start
-    or end of a line: indentation, which no text of this site has.
+    xml:space every space of it is text. Line breaks inside the text stay, as plain line
+    feeds like everywhere else (a tool may write CRLF into a text: `\\r\\n` in PO, `&#13;`
+    in XLIFF); where the file does not ask for its spaces to be kept (`as_written`), so does
+    nothing else at the start or end of a line: indentation, which no text of this site has.
     """
+    text = normalize_newlines(text)
     if not as_written:
         text = "\n".join(line.strip() for line in text.split("\n"))
     return text.strip()

@@ -1200,3 +1200,16 @@ def test_the_history_says_a_text_came_from_an_import(njr, tmp_path):
     assert record.history_change_reason == (
         "Vertaling naar het Engels geïmporteerd uit een bestand"
     )
+
+
+@pytest.mark.parametrize("file_format", exchange.FORMATS)
+def test_windows_line_breaks_in_a_translation_are_stored_as_the_admin_stores_them(njr, file_format):
+    """A tool may keep CRLF inside a text (`\\r\\n` in PO, `&#13;` in XLIFF)."""
+    content = edited_export(njr, file_format, text=TWO_PARAGRAPHS.replace("\n", "\r\n"))
+    assert b"\\r\\n" in content or b"&#13;" in content
+
+    report = exchange.import_file(content)
+
+    assert outcome_for(report, description_id(njr)).kind == exchange.APPLIED
+    njr.refresh_from_db()
+    assert njr.description_en == TWO_PARAGRAPHS
