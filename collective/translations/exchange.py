@@ -64,7 +64,7 @@ APPLIED, SKIPPED, CONFLICT, REFUSED = "applied", "skipped", "conflict", "refused
 OUTCOMES = (APPLIED, SKIPPED, CONFLICT, REFUSED)
 
 # Why a unit got its outcome. Codes for code and tests, labels for people.
-NEW_TRANSLATION = "new-translation"
+NEW_TRANSLATION, UPDATED_TRANSLATION = "new-translation", "updated-translation"
 UNCHANGED, EMPTY_TARGET, FUZZY = "unchanged", "empty-target", "fuzzy"
 SOURCE_CHANGED, TRANSLATION_CHANGED = "source-changed", "translation-changed"
 UNKNOWN_MODEL, UNKNOWN_OBJECT, UNKNOWN_FIELD = "unknown-model", "unknown-object", "unknown-field"
@@ -73,6 +73,7 @@ NO_SOURCE_TEXT = "no-source-text"
 CONFIRMED = "confirmed"
 REASON_LABELS = {
     NEW_TRANSLATION: gettext_lazy("new translation"),
+    UPDATED_TRANSLATION: gettext_lazy("translation updated"),
     CONFIRMED: gettext_lazy("outdated translation confirmed as still correct"),
     UNCHANGED: gettext_lazy("same as the current translation"),
     EMPTY_TARGET: gettext_lazy("no translation in the file"),
@@ -1009,6 +1010,10 @@ def _verdict(unit, obj, field_name, language, current_target, current_source, ou
     text as it is now, is confirmed as still correct: the translator reviewed it in the tool.
     Only a unit that went out marked as outdated (`outdated_from`, the fingerprint of the source
     its translation was made from, is in its notes) is confirmed so.
+
+    A unit whose notes a tool dropped has no fingerprints. It can still fill in a missing
+    translation (nothing is overwritten) when the source text it carries is the current one;
+    it never replaces a translation, which may have been edited since the export.
     """
     if not unit.target.strip():
         return SKIPPED, EMPTY_TARGET, ""
@@ -1026,16 +1031,27 @@ def _verdict(unit, obj, field_name, language, current_target, current_source, ou
         return SKIPPED, UNCHANGED, ""
     if not current_source:  # as the translator view: no translation without an original
         return REFUSED, NO_SOURCE_TEXT, ""
-    if not (unit.source_fingerprint and unit.target_fingerprint):
+    if unit.source_fingerprint and unit.target_fingerprint:
+        exported_source, exported_target = unit.source_fingerprint, unit.target_fingerprint
+    elif not current_target.strip():
+        exported_source, exported_target = None, None
+        if _comparable(unit.source) != _comparable(current_source):
+            return CONFLICT, SOURCE_CHANGED, ""
+    else:
         return REFUSED, NO_FINGERPRINTS, ""
-    if unit.source_fingerprint != status.fingerprint(current_source):
+    if exported_source and exported_source != status.fingerprint(current_source):
         return CONFLICT, SOURCE_CHANGED, ""
-    if unit.target_fingerprint != status.fingerprint(current_target):
+    if exported_target and exported_target != status.fingerprint(current_target):
         return CONFLICT, TRANSLATION_CHANGED, ""
     problem = _invalid_text(obj, field_name, language, unit.target)
     if problem:
         return REFUSED, INVALID_TEXT, problem
-    return APPLIED, NEW_TRANSLATION, ""
+    return APPLIED, (UPDATED_TRANSLATION if current_target.strip() else NEW_TRANSLATION), ""
+
+
+def _comparable(text):
+    """A source text as a tool may hand it back: other line breaks, spaces around it."""
+    return normalize_newlines(text or "").strip()
 
 
 def _invalid_text(obj, field_name, language, value):

@@ -203,7 +203,7 @@ def test_unknown_model_object_and_field_are_refused_while_the_others_apply(njr):
 
     reasons = {outcome.unit_id: (outcome.kind, outcome.reason) for outcome in report.outcomes}
     assert reasons == {
-        description_id(njr): (exchange.APPLIED, exchange.NEW_TRANSLATION),
+        description_id(njr): (exchange.APPLIED, exchange.UPDATED_TRANSLATION),
         units[1].unit_id: (exchange.REFUSED, exchange.UNKNOWN_OBJECT),
         units[2].unit_id: (exchange.REFUSED, exchange.UNKNOWN_FIELD),
         units[3].unit_id: (exchange.REFUSED, exchange.UNKNOWN_MODEL),
@@ -294,8 +294,8 @@ def test_the_command_names_units_skipped_as_unfinished(njr, tmp_path):
     [
         ("needs-review-translation", exchange.FUZZY),
         ("needs-translation", exchange.FUZZY),
-        ("translated", exchange.NEW_TRANSLATION),
-        (None, exchange.NEW_TRANSLATION),
+        ("translated", exchange.UPDATED_TRANSLATION),
+        (None, exchange.UPDATED_TRANSLATION),
     ],
 )
 def test_an_xliff_unit_marked_unfinished_is_skipped_like_a_fuzzy_po_entry(njr, state, reason):
@@ -1213,3 +1213,73 @@ def test_windows_line_breaks_in_a_translation_are_stored_as_the_admin_stores_the
     assert outcome_for(report, description_id(njr)).kind == exchange.APPLIED
     njr.refresh_from_db()
     assert njr.description_en == TWO_PARAGRAPHS
+
+
+# --- files whose notes a tool dropped ---------------------------------------------------------
+
+
+def without_notes(content):
+    """The file as a tool saves it that drops the notes, and with them the fingerprints."""
+    if exchange.detect_format(content.decode()) == exchange.XLIFF:
+        root = etree.fromstring(content)
+        for note in root.iter("{*}note"):
+            note.getparent().remove(note)
+        return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+    return b"\n".join(line for line in content.split(b"\n") if not line.startswith(b"#."))
+
+
+def missing_english_description(obj):
+    obj.description_en = ""
+    obj.save()
+    return obj
+
+
+@pytest.mark.parametrize("file_format", exchange.FORMATS)
+def test_a_missing_translation_applies_without_notes_when_its_source_is_todays(njr, file_format):
+    """Nothing can be overwritten, and the file shows the source the translator worked from."""
+    missing_english_description(njr)
+    content = without_notes(edited_export(njr, file_format))
+    assert exchange.read(content).units[0].source_fingerprint is None
+
+    report = exchange.import_file(content)
+
+    outcome = outcome_for(report, description_id(njr))
+    assert (outcome.kind, outcome.reason) == (exchange.APPLIED, exchange.NEW_TRANSLATION)
+    njr.refresh_from_db()
+    assert njr.description_en == NEW_TEXT
+    assert status.status_for(njr)[("description", "en")].state == status.COMPLETE
+
+
+def test_a_missing_translation_without_notes_for_an_older_source_is_a_conflict(njr):
+    missing_english_description(njr)
+    content = without_notes(edited_export(njr, exchange.PO))
+    change_source(njr, "description", "Een nieuwe Nederlandse tekst.")
+
+    outcome = outcome_for(exchange.import_file(content), description_id(njr))
+
+    assert (outcome.kind, outcome.reason) == (exchange.CONFLICT, exchange.SOURCE_CHANGED)
+    njr.refresh_from_db()
+    assert njr.description_en == ""
+
+
+@pytest.mark.parametrize("file_format", exchange.FORMATS)
+def test_a_translation_without_notes_never_replaces_an_existing_one(njr, file_format):
+    """Without the fingerprint nobody can tell whether it was edited since the export."""
+    english = njr.description_en
+    content = without_notes(edited_export(njr, file_format))
+
+    outcome = outcome_for(exchange.import_file(content), description_id(njr))
+
+    assert (outcome.kind, outcome.reason) == (exchange.REFUSED, exchange.NO_FINGERPRINTS)
+    njr.refresh_from_db()
+    assert njr.description_en == english
+
+
+def test_a_translation_replacing_another_is_reported_as_updated(outdated_njr):
+    content = with_target(
+        exported(exchange.XLIFF, status.OUTDATED), description_id(outdated_njr), NEW_TEXT
+    )
+    outcome = outcome_for(exchange.import_file(content), description_id(outdated_njr))
+    assert (outcome.kind, outcome.reason) == (exchange.APPLIED, exchange.UPDATED_TRANSLATION)
+    with translation.override("nl"):
+        assert str(outcome.reason_label) == "vertaling bijgewerkt"
