@@ -21,6 +21,8 @@ from django.views.generic import TemplateView
 
 from ..localization import language_name
 from . import exchange, status
+from .admin import translate_url
+from .diff import word_diff
 from .views import TranslatorAccessMixin
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -156,13 +158,12 @@ class ImportView(TranslatorAccessMixin, TemplateView):
                 report=report,
                 counts=self._counts(report),
                 to_apply=report.counts()[exchange.APPLIED],
-                groups=self._groups(report),
+                groups=self._groups(report, report.language),
                 digest=digest,
                 filename=form.cleaned_data["file"].name,
                 language=report.language,
                 language_name=language_name(report.language),
                 source=status.source_language(),
-                source_changed=exchange.SOURCE_CHANGED,
             )
         )
 
@@ -200,19 +201,29 @@ class ImportView(TranslatorAccessMixin, TemplateView):
             for kind, count in report.counts().items()
         ]
 
-    @staticmethod
-    def _groups(report):
+    @classmethod
+    def _groups(cls, report, language):
         return [
             {
                 "kind": kind,
                 "heading": OUTCOME_HEADINGS[kind],
-                "outcomes": report.of_kind(kind),
+                "rows": [cls._row(outcome, language) for outcome in report.of_kind(kind)],
                 # Skipped units change nothing; folded away, they don't bury what does.
                 "folded": kind == exchange.SKIPPED,
             }
             for kind in exchange.OUTCOMES
             if report.of_kind(kind)
         ]
+
+    @staticmethod
+    def _row(outcome, language):
+        """A unit of the preview; a conflict with what changed and where to resolve it."""
+        row = {"outcome": outcome, "source_diff": None, "translate_url": None}
+        if outcome.reason == exchange.SOURCE_CHANGED:
+            row["source_diff"] = word_diff(outcome.exported_source, outcome.current_source)
+        if outcome.kind == exchange.CONFLICT:
+            row["translate_url"] = translate_url(outcome.obj, language)
+        return row
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(title=_("Import translations"), **kwargs)

@@ -831,6 +831,33 @@ def test_admin_apply_checks_again_against_the_database(admin_client, njr):
     assert "conflicts: 1" in page.content.decode()
 
 
+def test_the_preview_shows_what_changed_in_a_source_and_where_to_resolve_it(admin_client, njr):
+    content = edited_export(njr)
+    change_source(njr, "description", njr.description_nl + " Sinds 2024 ook de Jeugdtop.")
+
+    response = upload(admin_client, content)
+
+    html = response.content.decode()
+    assert "<ins> Sinds 2024 ook de Jeugdtop.</ins>" in html, "the change, not two whole texts"
+    conflicts = html[html.index('id="outcome-conflict"') :]
+    translator = reverse(
+        "translations:translate",
+        kwargs={
+            "app_label": "organizations",
+            "model_name": "memberorganization",
+            "pk": njr.pk,
+            "language": "en",
+        },
+    )
+    assert f'href="{translator}"' in conflicts
+    assert "Open in the translator view" in visible_text(response)
+
+
+def test_the_preview_links_no_unit_that_applies_to_the_translator_view(admin_client, njr):
+    response = upload(admin_client, edited_export(njr))
+    assert "Open in the translator view" not in visible_text(response)
+
+
 def test_admin_apply_refuses_a_preview_that_is_not_in_the_session(admin_client, njr):
     upload(admin_client, edited_export(njr))
     before = snapshot()
