@@ -860,8 +860,12 @@ class Outcome:
 
     @property
     def label(self):
-        if self.obj is None or not self.field_name:
-            return self.unit_id
+        """The unit as a translator knows it; empty when its id names no object to show."""
+        if self.obj is None:
+            return ""
+        if not self.field_name:  # a field the object has not got: the object, at least
+            opts = self.obj._meta
+            return f"{opts.verbose_name} “{self.obj}”"
         return _label(self.obj, self.field_name)
 
 

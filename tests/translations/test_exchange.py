@@ -853,6 +853,26 @@ def test_the_preview_shows_what_changed_in_a_source_and_where_to_resolve_it(admi
     assert "Open in the translator view" in visible_text(response)
 
 
+def test_the_preview_names_refused_units_once_and_by_what_it_knows_of_them(admin_client, njr):
+    real = next(u for u in exchange.export_units("en") if u.unit_id == description_id(njr))
+    unknown_field = dataclasses.replace(
+        real, unit_id=f"organizations.memberorganization.{njr.pk}.slug", target="x"
+    )
+    unknown_object = dataclasses.replace(
+        real, unit_id="organizations.memberorganization.999999.description", target="x"
+    )
+    content = exchange.serialize([unknown_field, unknown_object], "en", exchange.XLIFF)
+
+    response = upload(admin_client, content)
+
+    cells = re.findall(r'<th scope="row">(.*?)</th>', response.content.decode(), re.S)
+    headers = [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in cells]
+    assert sorted(headers) == [
+        f"Member organization “NJR” {unknown_field.unit_id}",
+        unknown_object.unit_id,
+    ]
+
+
 def test_the_preview_links_no_unit_that_applies_to_the_translator_view(admin_client, njr):
     response = upload(admin_client, edited_export(njr))
     assert "Open in the translator view" not in visible_text(response)
