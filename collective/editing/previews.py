@@ -54,8 +54,9 @@ def _preview_note(obj, draft):
     if not getattr(obj, "is_published", True):
         return _("Preview: this page is not published, so visitors cannot see it.")
     if not _is_public(obj):
+        # Written as the page's own "(member from …)" line below it, in every language.
         return _("Preview: visitors see this page from %(date)s, the day it joins.") % {
-            "date": date_format(obj.joined)
+            "date": date_format(obj.joined, "j F Y")
         }
     return _("Preview: this is the published version.")
 

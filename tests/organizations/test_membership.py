@@ -89,6 +89,22 @@ def test_the_preview_of_a_member_that_joins_later_says_from_when(admin_client, u
     assert "(lid vanaf " in text
 
 
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_preview_note_writes_the_joining_date_as_the_page_below_it(
+    admin_client, unicef_joins_later, language
+):
+    preview = admin_client.get(
+        reverse(
+            "editing:preview",
+            args=["organizations", "memberorganization", unicef_joins_later.pk, language],
+        )
+    )
+    with translation.override(language):
+        day = date_format(unicef_joins_later.joined, "j F Y")
+    note = visible_text(preview).split(day)
+    assert len(note) == 3, f"the note and the membership line both say {day}"
+
+
 def test_who_are_we_lists_former_members_separately_with_their_period(client, unicef_left):
     response = client.get("/nl/wie-zijn-wij/")
     members = [a["href"] for a in elements(response, "a") if a["href"].startswith("/nl/leden/")]
