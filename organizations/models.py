@@ -1,3 +1,5 @@
+import re
+
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -141,7 +143,9 @@ class Organization(models.Model):
     @property
     def initials(self):
         """Up to three letters standing in for a missing logo: "SC" for Save the Children."""
-        words = self.name.split()
+        # An explanation in brackets after the name is not part of it: "NJR (National Youth
+        # Council)" is NJR, not NYC.
+        words = (re.sub(r"\s*\([^()]*\)\s*$", "", self.name) or self.name).split()
         if len(words) == 1:
             return words[0][:3]
         capitals = "".join(word[0] for word in words if word[0].isupper())

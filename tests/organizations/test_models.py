@@ -39,6 +39,8 @@ def test_advisory_body_url_is_localized(seeded):
         ("Stichting Kinderpostzegels Nederland", "SKN"),
         ("terre des hommes", "TDH"),
         ("10 voor kinderen", "1VK"),
+        ("NJR (Nationale Jeugdraad)", "NJR"),
+        ("NJR (National Youth Council)", "NJR"),
     ],
 )
 def test_initials_stand_in_for_a_missing_logo(name, initials):
