@@ -2,6 +2,8 @@
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from collective.editing import library_strings
@@ -133,6 +135,16 @@ def test_admin_save_messages_use_our_wording_without_an_article(message):
         dutch = translation.gettext(message)
     assert dutch != message
     assert not dutch.startswith("De ")
+
+
+@pytest.mark.parametrize("password", ["kort", "Kinder-rec"])
+def test_a_too_short_password_is_refused_in_dutch(password):
+    """Django 5.2 reworded this message, and its Dutch catalogue lost the translation."""
+    with translation.override("nl"), pytest.raises(ValidationError) as refused:
+        password_validation.validate_password(password)
+    assert refused.value.messages == [
+        "Dit wachtwoord is te kort. Het moet minstens 12 tekens bevatten."
+    ]
 
 
 def test_the_admin_index_speaks_dutch_to_screen_readers_too(admin_client, seeded):

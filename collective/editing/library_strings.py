@@ -5,6 +5,7 @@ in Dutch too.
 """
 
 from django.utils.translation import gettext_noop as _
+from django.utils.translation import ngettext_lazy
 
 SIMPLE_HISTORY = [
     _("Choose a date from the list below to revert to a previous version of this object."),
@@ -44,6 +45,16 @@ DJANGO_ADMIN = [
     _("Change or view list link"),
     _("Error:"),  # the start of a page title after a refused form
     _("After you’ve created a user, you’ll be able to edit more user options."),  # noqa: RUF001
+]
+
+# Django 5.2 reworded the refusal of a too short password (staff accounts need 12 characters),
+# and its Dutch catalogue has only the former wording.
+DJANGO_AUTH = [
+    ngettext_lazy(
+        "This password is too short. It must contain at least %d character.",
+        "This password is too short. It must contain at least %d characters.",
+        12,
+    ),
 ]
 
 # django-axes (login lockout) ships no Dutch catalogue.
