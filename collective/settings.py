@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form sent after the session ended is kept for after the login (collective.editing).
+    "collective.editing.unsaved.UnsavedFormMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "collective.middleware.AdminListFilterMiddleware",
     "collective.middleware.DatabaseUnavailableMiddleware",

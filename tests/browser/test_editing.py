@@ -1,7 +1,9 @@
 import pytest
+from django.contrib.sessions.models import Session
 from playwright.sync_api import expect
 
 from organizations.models import MemberOrganization
+from tests.conftest import STAFF_PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -81,3 +83,35 @@ def test_a_drag_that_is_not_stored_says_so(editor_page, site, django_user_model)
     alert.get_by_role("link", name="Laad de lijst opnieuw").click()
     expect(page).to_have_url(f"{site}/admin/login/?next=/admin/organizations/memberorganization/")
     assert slugs_in_order() == before
+
+
+def test_what_was_typed_when_the_session_ended_is_filled_in_again_after_login(
+    editor_page, editor, site
+):
+    page = editor_page
+    njr = MemberOrganization.objects.get(slug="njr")
+    page.goto(f"{site}/admin/organizations/memberorganization/{njr.pk}/change/")
+    typed = "Geschreven terwijl de sessie verliep."
+    page.locator("#id_description_nl").fill(typed)
+    page.locator("#id_website").fill("https://www.njr.nl/nieuw/")
+    Session.objects.all().delete()  # the working day is over
+
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+
+    page.wait_for_url(lambda url: "/admin/login/" in url)
+    expect(page.locator(".messagelist")).to_contain_text("Uw sessie was verlopen")
+    page.locator("#id_username").fill(editor.username)
+    page.locator("#id_password").fill(STAFF_PASSWORD)
+    page.locator("#login-form [type=submit]").click()
+    page.wait_for_url(lambda url: f"/{njr.pk}/change/" in url)
+    expect(page.locator("#id_description_nl")).to_have_value(typed)
+    expect(page.locator("#id_website")).to_have_value("https://www.njr.nl/nieuw/")
+    expect(page.locator("#unsaved-form-note")).to_be_visible()
+    expect(page.locator("#unsaved-form-note")).to_contain_text("Er is nog niets opgeslagen")
+    njr.refresh_from_db()
+    assert njr.description_nl != typed
+
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("gewijzigd")
+    njr.refresh_from_db()
+    assert (njr.description_nl, njr.website) == (typed, "https://www.njr.nl/nieuw/")
