@@ -17,7 +17,8 @@ changes, and never a reason for the site to fail.
 - A version bump the cache does not take (a brief outage, a refused write) is kept and sent
   again with the next request this process handles (a command: before it exits).
 - Pages are kept per release (the static files' manifest), and only for the Host header the
-  site is served under (lower case, its own port): other spellings are rendered, not kept.
+  site is served under (lower case, no final dot, its own port): other spellings are
+  rendered, not kept, and marked for proxies not to keep them either.
 - Responses carry an ETag, and kept pages a Last-Modified (conditional requests get a 304),
   and a Cache-Control that lets a reverse proxy keep them for a short, configurable time, never
   past midnight. Anyone with a session (staff) gets fresh, private pages.
@@ -351,18 +352,21 @@ def _cacheable(request):
 
 
 def host_as_served(request):
-    """Whether the Host header names the site as it is served: lower case, no other port.
+    """Whether the Host header names the site as it is served: lower case, no final dot, no
+    other port.
 
-    Django accepts an allowed host in any case and with any port, and the page's links are
-    built from it. Pages for `WWW.example.org` or `example.org:31337` are rendered, never kept:
-    a visitor cannot fill the shared cache with copies whose links lead elsewhere. A port is
+    Django accepts an allowed host in any case, with a final dot and with any port, and the
+    page's links are built from it. Pages for `WWW.example.org`, `example.org.` or
+    `example.org:31337` are rendered, never kept, and proxies are told not to keep them either:
+    a visitor cannot fill a cache with copies whose links lead elsewhere. A port is
     accepted only where it is the one the server listens on (gunicorn on TCP, as `make serve`
     and the benchmark run it); behind nginx the Host header carries none. On a unix socket
     gunicorn takes SERVER_PORT from the Host header itself, so there no port is accepted.
     """
     host = request.get_host()
     _domain, port = split_domain_port(host)
-    if host != host.lower():
+    name = host[: -len(port) - 1] if port else host
+    if host != host.lower() or name.endswith("."):
         return False
     on_tcp = bool(request.META.get("REMOTE_ADDR"))
     return port == "" or (on_tcp and port == request.META.get("SERVER_PORT"))
@@ -532,17 +536,22 @@ def _respond(request, entry, language=None):
     last_modified = entry["last_modified"]
     if last_modified is not None:
         response["Last-Modified"] = http_date(last_modified)
-    # A proxy keeps the page no longer than until midnight, when membership dates move on:
-    # the midnight after its render began, which may have passed already (then not at all).
-    left = seconds_to_midnight(entry.get("started"))
-    shared = min(settings.PROXY_CACHE_SECONDS, left)
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=0,
-        s_maxage=shared,
-        stale_while_revalidate=min(settings.STALE_WHILE_REVALIDATE_SECONDS, left - shared),
-    )
+    if host_as_served(request):
+        # A proxy keeps the page no longer than until midnight, when membership dates move
+        # on: the midnight after its render began, which may have passed already (then not
+        # at all).
+        left = seconds_to_midnight(entry.get("started"))
+        shared = min(settings.PROXY_CACHE_SECONDS, left)
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            s_maxage=shared,
+            stale_while_revalidate=min(settings.STALE_WHILE_REVALIDATE_SECONDS, left - shared),
+        )
+    else:
+        # Its links lead to this spelling of the host (see kept_only_for_the_served_host).
+        patch_cache_control(response, no_store=True)
     patch_vary_headers(response, ["Cookie"])
     response = get_conditional_response(
         request,

@@ -418,7 +418,7 @@ def test_the_bump_after_commit_is_what_drops_a_page_rendered_during_the_save(
     assert "Committed later." in visible_text(client.get("/en/members/njr/"))
 
 
-@pytest.mark.parametrize("host", ["TESTSERVER", "testserver:31337"])
+@pytest.mark.parametrize("host", ["TESTSERVER", "testserver:31337", "testserver."])
 def test_a_page_for_another_spelling_of_the_host_is_rendered_but_not_kept(client, seeded, host, rf):
     from collective import caching
 
@@ -432,6 +432,21 @@ def test_a_page_for_another_spelling_of_the_host_is_rendered_but_not_kept(client
     kept = client.get("/nl/leden/njr/")
     assert "http://testserver/nl/leden/njr/" in kept.content.decode()
     assert cache.get(caching._page_key(rf.get("/nl/leden/njr/"), "nl")) is not None
+
+
+@pytest.mark.parametrize("host", ["TESTSERVER", "testserver:31337", "testserver."])
+@pytest.mark.parametrize("url", PAGES)
+def test_a_page_for_another_spelling_of_the_host_tells_proxies_not_to_keep_it(
+    client, seeded, host, url
+):
+    """Its links lead to that spelling: a proxy that leaves the port, the case or the final
+    dot out of its key would hand them to every visitor, as with robots.txt and the sitemap."""
+    response = client.get(url, headers={"host": host})
+    assert response.status_code == 200
+    assert f"http://{host}{url}" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert "public" not in response["Cache-Control"]
+    assert "s-maxage" not in response["Cache-Control"]
 
 
 def test_pages_of_another_release_are_not_served(client, seeded, monkeypatch):

@@ -327,7 +327,7 @@ def test_a_long_description_is_cut_between_words(text, expected):
 
 
 @pytest.mark.parametrize("url", ["/robots.txt", "/sitemap.xml"])
-@pytest.mark.parametrize("host", ["TESTSERVER", "testserver:31337"])
+@pytest.mark.parametrize("host", ["TESTSERVER", "testserver:31337", "testserver."])
 def test_links_built_for_another_spelling_of_the_host_are_not_kept(client, seeded, url, host):
     """A proxy that keys on the host without its port must not keep links to that port."""
     response = client.get(url, headers={"host": host})
