@@ -79,6 +79,23 @@ def login_locked_out(request, original_response=None, credentials=None):
     return response
 
 
+def login_username(request, credentials=None):
+    """The user name of a login attempt, as django-axes records it (AXES_USERNAME_CALLABLE).
+
+    Read as django-axes reads it, from the credentials or else the posted form, and cut to
+    the length of its column: the login form passes a name of any length on to
+    authentication, and PostgreSQL refuses to store a longer one (the login answered 500).
+    No account's name is that long, so the cut only merges attempts that cannot succeed.
+    """
+    from axes.models import AccessAttempt
+
+    data = credentials or getattr(request, "data", request.POST)
+    username = data.get(settings.AXES_USERNAME_FORM_FIELD)
+    if not isinstance(username, str):
+        return username
+    return username[: AccessAttempt._meta.get_field("username").max_length]
+
+
 def _is_trusted_proxy(address):
     """Whether a peer is one of the trusted proxies; a unix socket's peer (no address) is."""
     if not address:

@@ -156,6 +156,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # The visitor's address behind nginx or a load balancer, not the proxy's (collective.http).
 AXES_CLIENT_IP_CALLABLE = "collective.http.client_ip"
+# The user name of an attempt, cut to the length django-axes can store (collective.http).
+AXES_USERNAME_CALLABLE = "collective.http.login_username"
 # The proxies whose X-Forwarded-For is believed: the same addresses gunicorn trusts.
 TRUSTED_PROXIES = env.list("GUNICORN_FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
 for _proxy in TRUSTED_PROXIES:

@@ -80,6 +80,25 @@ def test_a_locked_out_login_does_not_tell_other_sites_about_the_account(client, 
     assert locked["Content-Type"].startswith("text/html")
 
 
+@pytest.mark.parametrize("length", [256, 100_000])
+def test_a_login_with_an_overlong_user_name_fails_like_any_other(client, db, length):
+    """The login form hands a user name of any length to authentication, and django-axes
+    records a failed one in a column of 255 characters: PostgreSQL refused the longer name,
+    and the login page answered 500."""
+    from axes.models import AccessAttempt
+
+    login = reverse("admin:login")
+    response = client.post(login, {"username": "x" * length, "password": "wrong"})
+    assert response.status_code == 200
+    assert "hoofdlettergevoelig" in visible_text(response), "the usual message"
+    column = AccessAttempt._meta.get_field("username").max_length
+    assert [len(attempt.username) for attempt in AccessAttempt.objects.all()] == [column]
+    # Such attempts still count towards the lockout.
+    for _attempt in range(4):
+        client.post(login, {"username": "x" * length, "password": "wrong"})
+    assert client.post(login, {"username": "x" * length, "password": "x"}).status_code == 429
+
+
 def test_behind_a_proxy_an_attacker_cannot_lock_an_editor_out(client, db, django_user_model):
     """Through nginx every request comes from 127.0.0.1; the forwarded address counts."""
     django_user_model.objects.create_superuser("beheer", password="the-right-password-123")
