@@ -127,3 +127,13 @@ class WithoutTraceback(logging.Filter):
     def filter(self, record):
         record.exc_info = record.exc_text = None
         return True
+
+
+class ClientErrorWithoutTraceback(WithoutTraceback):
+    """Drops the traceback of a request that got a 4xx: the client's fault (a body Django
+    cannot parse, a refused permission), which the message says. Server errors keep theirs."""
+
+    def filter(self, record):
+        if getattr(record, "status_code", 500) < 500:
+            return super().filter(record)
+        return True

@@ -301,12 +301,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "filters": {"without_traceback": {"()": "collective.http.WithoutTraceback"}},
+    "filters": {
+        "without_traceback": {"()": "collective.http.WithoutTraceback"},
+        "client_error_without_traceback": {"()": "collective.http.ClientErrorWithoutTraceback"},
+    },
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {
         # Django's own console handler (active with DEBUG) would print every message a second
         # time on its way to the root logger's; and mail to ADMINS is not set up here.
         "django": {"handlers": [], "propagate": True},
+        # A 4xx (a form body that cannot be parsed, a refused permission) in one line; a 500
+        # keeps its traceback.
+        "django.request": {"filters": ["client_error_without_traceback"]},
         # A request for a host name the site does not serve, or a path that climbs out of the
         # media folder (scanners try them all day): one line saying what was asked, not the
         # same traceback every time. Django logs each kind of suspicious request under its

@@ -94,6 +94,39 @@ def test_a_scanners_request_is_logged_in_one_line(client, db, caplog, path, host
     assert record.exc_text is None
 
 
+@pytest.mark.parametrize(
+    ("content_type", "body", "named"),
+    [
+        ("multipart/form-data", b"username=x", "Unable to parse request body"),
+        ("application/x-www-form-urlencoded; charset=latin-1", b"username=%e9", "UTF-8"),
+    ],
+)
+def test_a_body_the_site_cannot_read_is_logged_in_one_line(
+    client, db, caplog, content_type, body, named
+):
+    """A form without its boundary or in another character set is the client's fault: a 400
+    and one line saying why, not a traceback of Django's parser each time."""
+    response = client.post("/admin/login/", body, content_type=content_type)
+    assert response.status_code == 400
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert named in record.getMessage()
+    assert record.exc_info is None
+    assert record.exc_text is None
+
+
+def test_a_server_error_keeps_its_traceback_in_the_log(client, db, caplog, monkeypatch):
+    from collective import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("broken on purpose")
+
+    monkeypatch.setattr(views, "reverse", broken)
+    client.raise_request_exception = False
+    assert client.get("/robots.txt").status_code == 500
+    [record] = [r for r in caplog.records if r.name == "django.request"]
+    assert record.exc_info is not None
+
+
 def test_starting_django_logs_no_library_banner():
     """Every command and worker start would begin with django-axes' version and mode."""
     result = subprocess.run(
