@@ -1,4 +1,6 @@
+import posixpath
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import admin
@@ -119,6 +121,11 @@ def media(request, path):
     """
     try:
         response = serve(request, path, document_root=settings.MEDIA_ROOT)
+        if response.status_code == 304:
+            # The file's own length, as on the 200 (RFC 9110 8.6: never another number);
+            # CommonMiddleware would write 0 for the empty body. serve() has checked the path.
+            found = Path(settings.MEDIA_ROOT, posixpath.normpath(path).lstrip("/"))
+            response["Content-Length"] = str(found.stat().st_size)
     except OSError as error:  # e.g. a name longer than the file system allows
         raise Http404 from error
     if is_content_addressed(path):

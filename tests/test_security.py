@@ -230,6 +230,21 @@ def test_uploaded_logos_are_served_from_the_media_folder(client, db, settings, t
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def test_a_logo_not_modified_carries_its_own_length(client, db, settings, tmp_path):
+    """A 304's Content-Length is the file's or absent (RFC 9110 8.6), never 0: a cache that
+    takes the 304's headers onto its copy would cut the logo to nothing."""
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "logos").mkdir()
+    (tmp_path / "logos" / "njr.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    first = client.get("/media/logos/njr.png")
+    assert first["Content-Length"] == "8"
+    again = client.get(
+        "/media/logos/njr.png", headers={"if-modified-since": first["Last-Modified"]}
+    )
+    assert again.status_code == 304
+    assert again.get("Content-Length", "8") == "8"
+
+
 @pytest.mark.parametrize(
     "name",
     ["logos/njr.0123456789abcdef.png", "logos/renditions/njr.0123456789abcdef.png-256.webp"],
