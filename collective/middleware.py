@@ -22,6 +22,30 @@ logger = logging.getLogger(__name__)
 HEALTH_PATH = "/health/"
 
 
+class HeadWithoutBodyMiddleware:
+    """A response to HEAD: the headers GET would get (its Content-Length too), no body.
+
+    RFC 9110 9.3.2 forbids content there. Django leaves dropping it to the server, and its
+    development server and test client do; gunicorn sends whatever the application returns,
+    and on a kept-alive connection (gthread workers, a proxy reusing connections) the body
+    would be read as the start of the next response. First in MIDDLEWARE, so it sees every
+    response, the health check's included.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "HEAD":
+            if response.streaming:
+                # A file (a logo) is then not opened for sending; the server closes it.
+                response.streaming_content = []
+            else:
+                response.content = b""
+        return response
+
+
 class HealthCheckMiddleware:
     """`/health/`: 200 "ok" for a load balancer's probe, before anything else runs.
 

@@ -53,7 +53,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a load balancer's probe is answered before the https redirect and host check.
+    # First: whatever answers a HEAD request, its body is not sent.
+    "collective.middleware.HeadWithoutBodyMiddleware",
+    # A load balancer's probe is answered before the https redirect and host check.
     "collective.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -169,6 +169,58 @@ def test_public_addresses_answer_head(client, seeded, path):
     assert client.head(path).status_code == 200
 
 
+def wsgi_body(method, path, **environ):
+    """The body the WSGI application hands the server (gunicorn), before anything strips it.
+
+    Django's test client and development server drop a HEAD response's body themselves;
+    gunicorn sends whatever it is given.
+    """
+    from wsgiref.util import FileWrapper, setup_testing_defaults
+
+    from django.core.handlers.wsgi import WSGIHandler
+
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, **environ}
+    environ["wsgi.file_wrapper"] = FileWrapper
+    setup_testing_defaults(environ)
+    environ["HTTP_HOST"] = "testserver"
+    started = {}
+
+    def start_response(status, headers, exc_info=None):
+        started.update(status=status, headers=dict(headers))
+
+    body = WSGIHandler()(environ, start_response)
+    try:
+        return started, b"".join(body)
+    finally:
+        getattr(body, "close", lambda: None)()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/nl/wie-zijn-wij/", "/en/members/njr/", "/robots.txt", "/sitemap.xml", "/nl/geen-pagina/"],
+)
+def test_a_head_response_hands_the_server_no_body(seeded, path):
+    """RFC 9110 9.3.2: no content in a response to HEAD. On a kept-alive connection the body
+    would be read as the start of the next response."""
+    got, body = wsgi_body("GET", path)
+    assert body
+    head, nothing = wsgi_body("HEAD", path)
+    assert nothing == b""
+    assert head["status"] == got["status"]
+    assert head["headers"]["Content-Length"] == str(len(body))
+
+
+def test_a_head_response_for_a_logo_hands_the_server_no_body(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "logos").mkdir()
+    (tmp_path / "logos" / "njr.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    assert wsgi_body("GET", "/media/logos/njr.png")[1] == b"\x89PNG\r\n\x1a\n"
+    head, nothing = wsgi_body("HEAD", "/media/logos/njr.png")
+    assert head["status"] == "200 OK"
+    assert nothing == b""
+    assert head["headers"]["Content-Length"] == "8"
+
+
 def test_a_post_to_an_address_that_is_no_page_is_a_404(seeded):
     client = Client(enforce_csrf_checks=True)
     assert client.post("/no-such-page/").status_code == 404
