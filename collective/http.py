@@ -1,5 +1,6 @@
 """What every address shares: HTTP methods, redirects, and who is asking."""
 
+import functools
 import ipaddress
 import logging
 
@@ -19,6 +20,24 @@ def read_only(view):
     that check to protect, and 405 (with `Allow: GET, HEAD`) is the true answer.
     """
     return csrf_exempt(require_safe(view))
+
+
+def language_neutral(view):
+    """An address whose answer is the same in every language (robots.txt, the sitemap, logos).
+
+    LocaleMiddleware marks the answer of every address without a language prefix as varying
+    by Accept-Language and gives it a Content-Language: a cache would then keep a copy per
+    language header sent. LanguageNeutralMiddleware takes both off what this view returns
+    (not off an error page, which is in the visitor's language).
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.language_neutral = True
+        return response
+
+    return wrapper
 
 
 def with_query(request, url):

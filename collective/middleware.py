@@ -68,6 +68,27 @@ class HealthCheckMiddleware:
         return self.get_response(request)
 
 
+class LanguageNeutralMiddleware:
+    """Takes Vary: Accept-Language and Content-Language off an answer that is the same in
+    every language (collective.http.language_neutral). Just above LocaleMiddleware, which
+    adds them, so it sees the response after it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(response, "language_neutral", False):
+            vary = [field.strip() for field in response.get("Vary", "").split(",")]
+            vary = [field for field in vary if field and field.lower() != "accept-language"]
+            if vary:
+                response["Vary"] = ", ".join(vary)
+            else:
+                del response["Vary"]
+            del response["Content-Language"]
+        return response
+
+
 class PermissionsPolicyMiddleware:
     """Switch off browser features no page of this site uses (camera, location, …)."""
 

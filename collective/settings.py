@@ -66,6 +66,7 @@ MIDDLEWARE = [
     # below runs for them (see collective/caching.py).
     "collective.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "collective.middleware.LanguageNeutralMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "collective.addresses.AddressMeantMiddleware",

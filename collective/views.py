@@ -30,7 +30,7 @@ from organizations.models import AdvisoryBody, MemberOrganization
 
 from . import seo
 from .caching import kept_only_for_the_served_host
-from .http import read_only, with_query
+from .http import language_neutral, read_only, with_query
 from .localization import home_alternates
 from .middleware import database_unavailable
 from .models import Collective
@@ -94,6 +94,7 @@ class WhoAreWeView(TemplateView):
         return super().get_context_data(**who_are_we_context(self.request, collective), **kwargs)
 
 
+@language_neutral
 @kept_only_for_the_served_host(max_age=60 * 60 * 24)
 def robots_txt(request):
     lines = ["User-agent: *"]
@@ -112,6 +113,7 @@ MEDIA_REVALIDATE_SECONDS = 5 * 60
 
 
 @read_only
+@language_neutral
 def media(request, path):
     """An uploaded file from the local media folder (SERVE_MEDIA).
 
@@ -135,6 +137,7 @@ def media(request, path):
     return response
 
 
+@language_neutral
 @cache_control(max_age=60 * 60 * 24, public=True)
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page says; send them to the real icon.

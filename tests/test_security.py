@@ -230,6 +230,17 @@ def test_uploaded_logos_are_served_from_the_media_folder(client, db, settings, t
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def test_a_logo_does_not_vary_by_the_browsers_language(client, db, settings, tmp_path):
+    """A cache would keep a copy of the same logo per Accept-Language header sent."""
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "logos").mkdir()
+    (tmp_path / "logos" / "njr.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    response = client.get("/media/logos/njr.png", headers={"accept-language": "en"})
+    assert response.status_code == 200
+    assert "Accept-Language" not in response.get("Vary", "")
+    assert "Content-Language" not in response
+
+
 def test_a_logo_not_modified_carries_its_own_length(client, db, settings, tmp_path):
     """A 304's Content-Length is the file's or absent (RFC 9110 8.6), never 0: a cache that
     takes the 304's headers onto its copy would cut the logo to nothing."""

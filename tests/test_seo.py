@@ -341,3 +341,16 @@ def test_robots_txt_for_the_sites_own_host_is_kept_for_a_day(client, db):
     response = client.get("/robots.txt")
     assert "public" in response["Cache-Control"]
     assert "max-age=86400" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("url", ["/robots.txt", "/sitemap.xml", "/favicon.ico"])
+def test_addresses_the_same_in_every_language_do_not_vary_by_it(client, seeded, url):
+    """The same bytes whatever the browser's language: a Vary on Accept-Language would make
+    a cache keep a copy per language header, and Content-Language would call them Dutch."""
+    answers = [
+        client.get(url, headers={"accept-language": language}) for language in ("nl", "en", "de")
+    ]
+    assert len({(answer.status_code, answer.content) for answer in answers}) == 1
+    for answer in answers:
+        assert "Accept-Language" not in answer.get("Vary", "")
+        assert "Content-Language" not in answer
