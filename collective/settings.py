@@ -175,6 +175,9 @@ for _proxy in TRUSTED_PROXIES:
 # django-axes' one line of English text (collective.http.login_locked_out).
 AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
 AXES_LOCKOUT_CALLABLE = "collective.http.login_locked_out"
+# A login sent without a destination (Django's default is /accounts/profile/, no page here).
+LOGIN_URL = "admin:login"
+LOGIN_REDIRECT_URL = "admin:index"
 
 # Staff accounts guard content that speaks for children: long passwords, sessions that end.
 AUTH_PASSWORD_VALIDATORS = [

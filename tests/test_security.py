@@ -7,6 +7,7 @@ import sys
 import pytest
 from django.urls import reverse
 
+from tests.conftest import STAFF_PASSWORD
 from tests.html import visible_text
 from tests.settings_probe import clean_environment, setting_in
 
@@ -306,3 +307,12 @@ def test_a_proxy_list_that_is_not_addresses_stops_the_start():
     result = run_django({**PRODUCTION, "GUNICORN_FORWARDED_ALLOW_IPS": "10.0.0.0/24"}, "check")
     assert result.returncode != 0
     assert "GUNICORN_FORWARDED_ALLOW_IPS" in result.stderr
+
+
+def test_a_login_sent_without_a_destination_leads_to_the_admin(client, editor):
+    """Django's default is /accounts/profile/, which the site has not got."""
+    response = client.post(
+        reverse("admin:login"), {"username": editor.username, "password": STAFF_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.url == reverse("admin:index")
