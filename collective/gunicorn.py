@@ -29,8 +29,11 @@ import environ
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
-# The same `.env` the Django settings read; variables already in the environment win.
-environ.Env.read_env(BASE_DIR / ".env")
+# The same file the Django settings read (`.env`, or DJANGO_ENV_FILE); variables already in
+# the environment win.
+_env_file = env.str("DJANGO_ENV_FILE", default=str(BASE_DIR / ".env"))
+if _env_file:
+    environ.Env.read_env(_env_file)
 
 
 def available_cpus():

@@ -1,7 +1,8 @@
 """Reading settings as a fresh process builds them from an environment.
 
 Settings are read once at import, so a different environment needs its own process. The
-developer's own DJANGO_* and REDIS_URL variables are left out, so only `env` counts.
+developer's own DJANGO_* and REDIS_URL variables, and their `.env` file, are left out, so only
+`env` counts.
 """
 
 import json
@@ -11,8 +12,9 @@ import sys
 
 
 def clean_environment(env):
+    """os.environ without the developer's site variables, nor those of their `.env`."""
     kept = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_URL"))}
-    return {**kept, "DJANGO_SETTINGS_MODULE": "collective.settings", **env}
+    return {**kept, "DJANGO_SETTINGS_MODULE": "collective.settings", "DJANGO_ENV_FILE": "", **env}
 
 
 def setting_in(env, *expressions):

@@ -147,3 +147,11 @@ def test_every_variable_the_settings_read_is_described_in_the_example_env_file()
     assert {"DJANGO_DEBUG", "DJANGO_ADMIN_PATH", "DATABASE_URL"} <= read
     example = (root / ".env.example").read_text()
     assert sorted(name for name in read if not re.search(rf"^# {name}=", example, re.M)) == []
+
+
+def test_the_settings_read_the_file_djangos_env_file_names_and_the_environment_wins(tmp_path):
+    variables = tmp_path / "site.env"
+    variables.write_text("DJANGO_LOG_LEVEL=ERROR\nDJANGO_ADMIN_PATH=beheer/\n")
+    env = {"DJANGO_ENV_FILE": str(variables), "DJANGO_ADMIN_PATH": "kantoor/"}
+    assert setting_in(env, "LOGGING['root']['level']", "ADMIN_PATH") == ["ERROR", "kantoor/"]
+    assert setting_in({"DJANGO_ENV_FILE": ""}, "ADMIN_PATH") == "admin/"
