@@ -24,7 +24,7 @@ from collective.translations.admin import TranslationStateAdminMixin, Translatio
 
 from . import ordering
 from .images import LogoFormField, uploaded_as
-from .models import AdvisoryBody, FormerSlug, MemberOrganization
+from .models import WEB_ADDRESS_MESSAGE, AdvisoryBody, FormerSlug, MemberOrganization
 
 # What a ↑ or ↓ button posts: the row's id and the direction.
 MOVE_VALUE = re.compile(r"(?P<pk>[0-9]+):(?P<direction>up|down)")
@@ -98,6 +98,8 @@ class OrganizationAdmin(
         models.URLField: {
             "assume_scheme": "https",
             "widget": forms.URLInput(attrs={"class": "vURLField"}),
+            # The form's own check comes first; it says what the model's check says.
+            "error_messages": {"invalid": WEB_ADDRESS_MESSAGE},
         },
         models.ImageField: {"form_class": LogoFormField, "widget": LogoWidget},
     }

@@ -15,6 +15,8 @@ from collective.models import PLAIN_TEXT_HELP
 
 from .images import validate_logo
 
+WEB_ADDRESS_MESSAGE = _("Enter a web address that starts with http:// or https://.")
+
 
 class OrganizationQuerySet(models.QuerySet):
     def published(self):
@@ -87,7 +89,7 @@ class Organization(models.Model):
         validators=[
             URLValidator(
                 schemes=["http", "https"],
-                message=_("Enter a web address that starts with http:// or https://."),
+                message=WEB_ADDRESS_MESSAGE,
                 code="not_a_web_address",  # not "invalid": the form would put its own words
             )
         ],

@@ -58,7 +58,9 @@ def test_a_new_organization_starts_unpublished(admin_client, seeded, model):
     assert asked["is_published"].value(), "a link may still ask for it, as Django allows"
 
 
-@pytest.mark.parametrize("website", ["ftp://ftp.augeo.nl/", "ftps://augeo.nl/"])
+@pytest.mark.parametrize(
+    "website", ["ftp://ftp.augeo.nl/", "ftps://augeo.nl/", "javascript:alert(1)", "https://"]
+)
 def test_a_website_must_be_a_web_address(admin_client, seeded, website):
     url = reverse("admin:organizations_memberorganization_add")
     response = admin_client.post(url, member_form(website=website))
