@@ -473,7 +473,14 @@ class PageCacheMiddleware:
                 request._page_cache = lookup = _Lookup(request, language)
                 if lookup.entry is not None:
                     return _respond(request, lookup.entry, language)
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.cookies and "public" in response.get("Cache-Control", ""):
+            # A cookie set with a public page (the session middleware deleting a stale one,
+            # set after the page was made) is for this visitor only: no proxy may keep it
+            # and hand it to others, as Django's cache middleware never stores it either.
+            del response["Cache-Control"]
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
 
 
 def cached_page(view):

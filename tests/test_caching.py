@@ -240,12 +240,19 @@ def test_a_304_from_the_cache_names_the_page_language(client, seeded):
 
 
 def test_a_visitor_with_a_stale_session_cookie_still_gets_the_public_page(client, seeded):
-    client.get("/nl/leden/njr/")
+    public = client.get("/nl/leden/njr/")
     client.cookies["sessionid"] = "expired-or-made-up"
     response = client.get("/nl/leden/njr/")
     assert response.status_code == 200
-    assert "public" in response["Cache-Control"]
+    assert response.content == public.content
     assert response["ETag"]
+    # The answer deletes the cookie: a proxy must not hand that on to anyone else.
+    assert response.cookies["sessionid"]["max-age"] == 0
+    assert "public" not in response["Cache-Control"]
+    assert "s-maxage" not in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+    client.cookies.pop("sessionid")
+    assert "public" in client.get("/nl/leden/njr/")["Cache-Control"], "and the next is public"
 
 
 def test_a_page_whose_version_was_evicted_is_rendered_again(client, seeded, later):
