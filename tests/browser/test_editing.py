@@ -115,3 +115,27 @@ def test_what_was_typed_when_the_session_ended_is_filled_in_again_after_login(
     expect(page.locator(".messagelist")).to_contain_text("gewijzigd")
     njr.refresh_from_db()
     assert (njr.description_nl, njr.website) == (typed, "https://www.njr.nl/nieuw/")
+
+
+def test_a_refused_save_opens_at_the_note_that_says_what_to_correct(editor_page, site):
+    page = editor_page
+    njr = MemberOrganization.objects.get(slug="njr")
+    page.goto(f"{site}/admin/organizations/memberorganization/{njr.pk}/change/")
+    page.locator("#id_name_nl").fill("")
+
+    page.get_by_role("button", name="Opslaan", exact=True).click()
+
+    note = page.locator("#content-main .errornote")
+    expect(note).to_be_visible()
+    expect(note).to_be_focused()
+
+
+def test_the_login_page_keeps_the_focus_on_the_name_after_a_failed_login(browser, site, editor):
+    page = browser.new_page(locale="nl-NL")
+    page.goto(f"{site}/admin/login/")
+    page.locator("#id_username").fill(editor.username)
+    page.locator("#id_password").fill("not the password")
+    page.locator("#login-form [type=submit]").click()
+    expect(page.locator(".errornote")).to_be_visible()
+    expect(page.locator("#id_username")).to_be_focused()
+    page.close()
