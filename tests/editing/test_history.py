@@ -319,3 +319,18 @@ def test_the_restore_form_marks_no_translation_by_todays_source_text(editor_clie
     njr.refresh_from_db()
     assert njr.description_nl == version.description_nl
     assert status.status_for(njr)[("description", "en")].state == status.COMPLETE
+
+
+def test_the_history_page_reads_who_made_each_version_in_one_query(
+    editor_client, njr, django_user_model, django_assert_max_num_queries
+):
+    for number in range(60):
+        njr._history_user = django_user_model.objects.create(username=f"editor-{number}")
+        njr.description_en = f"Version {number}."
+        njr.save()
+    url = reverse("admin:organizations_memberorganization_history", args=[njr.pk])
+    with django_assert_max_num_queries(20):
+        response = editor_client.get(url)
+    assert response.status_code == 200
+    assert "editor-0" in response.content.decode()
+    assert "editor-59" in response.content.decode()
