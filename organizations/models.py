@@ -5,7 +5,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -186,6 +186,15 @@ class MemberOrganization(Organization):
     class Meta(Organization.Meta):
         verbose_name = _("member organization")
         verbose_name_plural = _("member organizations")
+        constraints = [
+            # clean() says so on the form; this keeps any other writer (an update(), the
+            # shell, a script) from storing a membership that ends before it begins.
+            models.CheckConstraint(
+                condition=Q(joined__isnull=True) | Q(left__isnull=True) | Q(left__gte=F("joined")),
+                name="member_leaves_after_joining",
+                violation_error_message=_("A member cannot leave before it joined."),
+            ),
+        ]
 
     def clean(self):
         super().clean()

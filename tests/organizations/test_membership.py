@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -136,6 +137,25 @@ def test_leaving_before_joining_is_refused(seeded):
     with pytest.raises(ValidationError) as refused:
         member.full_clean()
     assert "left" in refused.value.message_dict
+
+
+def test_the_database_refuses_leaving_before_joining_whatever_writes_it(seeded):
+    members = MemberOrganization.objects.filter(slug="njr")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        members.update(joined=datetime.date(2020, 1, 1), left=datetime.date(2019, 12, 31))
+    members.update(joined=datetime.date(2020, 1, 1), left=datetime.date(2020, 1, 1))
+    members.update(joined=None, left=datetime.date(2019, 12, 31))
+
+
+def test_leaving_before_joining_is_said_once_on_the_field(seeded):
+    member = MemberOrganization(
+        name_nl="X", slug="x", joined=datetime.date(2020, 1, 1), left=datetime.date(2019, 1, 1)
+    )
+    with pytest.raises(ValidationError) as refused:
+        member.full_clean()
+    assert refused.value.message_dict == {
+        "left": ["Een lid kan niet vertrekken voordat het lid werd."]
+    }
 
 
 def test_staff_are_warned_when_the_intro_number_disagrees_with_the_members(seeded):
