@@ -307,6 +307,13 @@ SCANNED_FOR = [
     "TooManyFilesSent",
     "RequestDataTooBig",
 ]
+# Python's logging knows its levels in capitals only; another word would stop every start
+# with "Unable to configure root logger", which does not say where the word came from.
+LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO").strip().upper()
+if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+    raise ImproperlyConfigured(
+        f"DJANGO_LOG_LEVEL: {LOG_LEVEL!r} is not DEBUG, INFO, WARNING, ERROR or CRITICAL."
+    )
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -315,7 +322,7 @@ LOGGING = {
         "without_traceback": {"()": "collective.http.WithoutTraceback"},
         "client_error_without_traceback": {"()": "collective.http.ClientErrorWithoutTraceback"},
     },
-    "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Django's own console handler (active with DEBUG) would print every message a second
         # time on its way to the root logger's; and mail to ADMINS is not set up here.

@@ -155,3 +155,23 @@ def test_the_settings_read_the_file_djangos_env_file_names_and_the_environment_w
     env = {"DJANGO_ENV_FILE": str(variables), "DJANGO_ADMIN_PATH": "kantoor/"}
     assert setting_in(env, "LOGGING['root']['level']", "ADMIN_PATH") == ["ERROR", "kantoor/"]
     assert setting_in({"DJANGO_ENV_FILE": ""}, "ADMIN_PATH") == "admin/"
+
+
+def start(env):
+    """`manage.py check` in a process started with `env`: how a worker's start would go."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=clean_environment(env),
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_a_log_level_is_read_in_any_case():
+    assert setting_in({"DJANGO_LOG_LEVEL": "debug"}, "LOGGING['root']['level']") == "DEBUG"
+
+
+def test_an_unknown_log_level_stops_the_start_naming_the_variable():
+    result = start({"DJANGO_LOG_LEVEL": "verbose"})
+    assert result.returncode != 0
+    assert "DJANGO_LOG_LEVEL" in result.stderr.splitlines()[-1]
