@@ -224,7 +224,10 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploaded logos live in a local folder, or, for several app servers, in S3-compatible object
 # storage that they all share (django-storages; install with `pip install -e ".[s3]"`).
-MEDIA_STORAGE = env.str("DJANGO_MEDIA_STORAGE", default="filesystem")
+MEDIA_STORAGE = env.str("DJANGO_MEDIA_STORAGE", default="filesystem").strip().lower()
+if MEDIA_STORAGE not in ("filesystem", "s3"):
+    # Any other word would store logos in one server's own folder, unseen by the others.
+    raise ImproperlyConfigured(f"DJANGO_MEDIA_STORAGE: {MEDIA_STORAGE!r} is not filesystem or s3.")
 # A local media folder is served by the app itself unless switched off: `make serve` on one
 # server then shows its logos. nginx in front serves /media/ before the request gets here.
 SERVE_MEDIA = env.bool("DJANGO_SERVE_MEDIA", default=MEDIA_STORAGE == "filesystem")

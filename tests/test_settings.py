@@ -175,3 +175,16 @@ def test_an_unknown_log_level_stops_the_start_naming_the_variable():
     result = start({"DJANGO_LOG_LEVEL": "verbose"})
     assert result.returncode != 0
     assert "DJANGO_LOG_LEVEL" in result.stderr.splitlines()[-1]
+
+
+def test_a_media_storage_is_read_in_any_case():
+    storage = storage_in({"DJANGO_MEDIA_STORAGE": " S3", "AWS_STORAGE_BUCKET_NAME": "logos"})
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+
+
+@pytest.mark.parametrize("chosen", ["disk", "filesystem,s3", "s3-compatible"])
+def test_a_media_storage_the_site_does_not_know_stops_the_start(chosen):
+    """Logos would silently go to one server's own folder instead of the shared storage."""
+    result = start({"DJANGO_MEDIA_STORAGE": chosen, "AWS_STORAGE_BUCKET_NAME": "logos"})
+    assert result.returncode != 0
+    assert "DJANGO_MEDIA_STORAGE" in result.stderr.splitlines()[-1]
