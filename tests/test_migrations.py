@@ -89,3 +89,33 @@ def test_every_project_app_migrates_to_zero_and_forward_again(transactional_db):
     assert MemberOrganization.objects.count() == 6
     assert AdvisoryBody.objects.count() == 1
     assert Group.objects.filter(name__in=[roles.EDITORS, roles.TRANSLATORS]).count() == 2
+
+
+def test_the_baseline_migration_works_from_its_own_snapshot_not_todays_settings(
+    transactional_db, settings
+):
+    """A data migration runs long after it was written, against the models as they were then.
+
+    Here a database from before translation tracking meets a site that has since added a
+    language: the migration must still give the translations of its time their baselines,
+    and must not look for columns its snapshot of the models does not have.
+    """
+    from django.contrib.contenttypes.models import ContentType
+
+    from collective.translations import status
+    from collective.translations.models import TranslationBaseline
+
+    seeding.seed(seeding.load())
+    call_command("migrate", "translations", "0001", verbosity=0)
+    assert not TranslationBaseline.objects.exists()
+
+    settings.LANGUAGES = [*settings.LANGUAGES, ("de", "Deutsch")]
+    call_command("migrate", "translations", verbosity=0)
+
+    languages = set(TranslationBaseline.objects.values_list("language", flat=True))
+    assert languages == {"en"}
+    njr = MemberOrganization.objects.get(slug="njr")
+    recorded = TranslationBaseline.objects.get(
+        content_type=ContentType.objects.get_for_model(njr), object_id=njr.pk, field="description"
+    )
+    assert recorded.source_fingerprint == status.fingerprint(njr.description_nl)

@@ -1,36 +1,50 @@
 """Treat every translation that exists when tracking starts as made from the current source.
 
 Without a baseline a translation can never become outdated; this gives existing content one.
+
+The models, fields and languages are those of the time this migration was written, and the
+fingerprint is computed as it was then: a migration runs against its own snapshot of the
+models, which lacks any language or translated model added since.
 """
+
+import hashlib
 
 from django.db import migrations
 
+SOURCE = "nl"
+TARGETS = ["en"]
+TRANSLATED = [
+    ("collective", "collective", ["name", "page_title", "intro", "body"]),
+    ("organizations", "memberorganization", ["name", "description"]),
+    ("organizations", "advisorybody", ["name", "description", "role"]),
+]
+
+
+def fingerprint(value):
+    normalized = "\n".join(line.rstrip() for line in value.strip().splitlines())
+    return hashlib.sha256(normalized.encode()).hexdigest()
+
 
 def record_existing(apps, schema_editor):
-    from modeltranslation.utils import build_localized_fieldname
-
-    from collective.translations import status
-
     ContentType = apps.get_model("contenttypes", "ContentType")
     Baseline = apps.get_model("translations", "TranslationBaseline")
-    source = status.source_language()
-    for registered in status.translated_models():
-        model = apps.get_model(registered._meta.app_label, registered._meta.model_name)
+    for app_label, model_name, fields in TRANSLATED:
+        model = apps.get_model(app_label, model_name)
         content_type, _created = ContentType.objects.get_or_create(
-            app_label=registered._meta.app_label, model=registered._meta.model_name
+            app_label=app_label, model=model_name
         )
         for obj in model._default_manager.all():
-            for field in status.translated_fields(registered):
-                source_text = getattr(obj, build_localized_fieldname(field, source)) or ""
-                for language in status.target_languages():
-                    if getattr(obj, build_localized_fieldname(field, language)):
+            for field in fields:
+                source_text = getattr(obj, f"{field}_{SOURCE}") or ""
+                for language in TARGETS:
+                    if getattr(obj, f"{field}_{language}"):
                         Baseline.objects.get_or_create(
                             content_type=content_type,
                             object_id=obj.pk,
                             field=field,
                             language=language,
                             defaults={
-                                "source_fingerprint": status.fingerprint(source_text),
+                                "source_fingerprint": fingerprint(source_text),
                                 "source_text": source_text,
                             },
                         )
