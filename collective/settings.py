@@ -24,13 +24,23 @@ if ENV_FILE:
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
+
+def env_list(name, default):
+    """A comma-separated variable, each item without the spaces around it.
+
+    django-environ keeps them: "www.example.org, example.org" would allow " example.org",
+    which no request names, so every request for that host would be refused.
+    """
+    return [item.strip() for item in env.list(name, default=default) if item.strip()]
+
+
 # A fixed key is fine on a developer's machine; production must bring its own.
 SECRET_KEY = (
     env.str("DJANGO_SECRET_KEY", default="django-insecure-local-development-only")
     if DEBUG
     else env.str("DJANGO_SECRET_KEY")
 )
-ALLOWED_HOSTS = env.list(
+ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS",
     default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else environ.Env.NOTSET,
 )
@@ -166,7 +176,7 @@ AXES_CLIENT_IP_CALLABLE = "collective.http.client_ip"
 # The user name of an attempt, cut to the length django-axes can store (collective.http).
 AXES_USERNAME_CALLABLE = "collective.http.login_username"
 # The proxies whose X-Forwarded-For is believed: the same addresses gunicorn trusts.
-TRUSTED_PROXIES = env.list("GUNICORN_FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
+TRUSTED_PROXIES = env_list("GUNICORN_FORWARDED_ALLOW_IPS", default=["127.0.0.1", "::1"])
 for _proxy in TRUSTED_PROXIES:
     if _proxy != "*":
         try:
@@ -282,7 +292,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", *env.list("DJANGO_CSP_IMAGE_HOSTS", default=[])],
+        "img-src": [SELF, "data:", *env_list("DJANGO_CSP_IMAGE_HOSTS", default=[])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -143,8 +143,8 @@ def test_every_variable_the_settings_read_is_described_in_the_example_env_file()
     """`.env.example` is where an operator looks up a variable; one missing there is hidden."""
     root = Path(__file__).resolve().parent.parent
     source = (root / "collective" / "settings.py").read_text()
-    read = set(re.findall(r'\benv(?:\.[a-z]+)?\(\s*"([A-Z][A-Z0-9_]+)"', source))
-    assert {"DJANGO_DEBUG", "DJANGO_ADMIN_PATH", "DATABASE_URL"} <= read
+    read = set(re.findall(r'\benv(?:\.[a-z]+|_list)?\(\s*"([A-Z][A-Z0-9_]+)"', source))
+    assert {"DJANGO_DEBUG", "DJANGO_ADMIN_PATH", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS"} <= read
     example = (root / ".env.example").read_text()
     assert sorted(name for name in read if not re.search(rf"^# {name}=", example, re.M)) == []
 
@@ -188,3 +188,21 @@ def test_a_media_storage_the_site_does_not_know_stops_the_start(chosen):
     result = start({"DJANGO_MEDIA_STORAGE": chosen, "AWS_STORAGE_BUCKET_NAME": "logos"})
     assert result.returncode != 0
     assert "DJANGO_MEDIA_STORAGE" in result.stderr.splitlines()[-1]
+
+
+def test_lists_may_be_written_with_spaces_after_the_commas():
+    """ "www.example.org, example.org": the second host would get a 400 for every request."""
+    hosts, image_hosts, proxies = setting_in(
+        {
+            **PRODUCTION,
+            "DJANGO_ALLOWED_HOSTS": "www.example.org, example.org ,",
+            "DJANGO_CSP_IMAGE_HOSTS": "https://media.example.org, https://cdn.example.org",
+            "GUNICORN_FORWARDED_ALLOW_IPS": "10.0.0.2, 10.0.0.3",
+        },
+        "ALLOWED_HOSTS",
+        "CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src'][2:]",
+        "TRUSTED_PROXIES",
+    )
+    assert hosts == ["www.example.org", "example.org"]
+    assert image_hosts == ["https://media.example.org", "https://cdn.example.org"]
+    assert proxies == ["10.0.0.2", "10.0.0.3"]
