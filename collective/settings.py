@@ -164,6 +164,12 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("DJANGO_LOGIN_FAILURE_LIMIT", default=5)
+if AXES_FAILURE_LIMIT < 1:
+    # django-axes locks an account once its failures reach the limit: at 0, before any.
+    raise ImproperlyConfigured(
+        f"DJANGO_LOGIN_FAILURE_LIMIT: {AXES_FAILURE_LIMIT} would lock every account out; "
+        "give the number of failed logins allowed (at least 1)."
+    )
 LOGIN_COOLOFF = datetime.timedelta(hours=1)
 AXES_COOLOFF_TIME = LOGIN_COOLOFF
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

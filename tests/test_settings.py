@@ -206,3 +206,11 @@ def test_lists_may_be_written_with_spaces_after_the_commas():
     assert hosts == ["www.example.org", "example.org"]
     assert image_hosts == ["https://media.example.org", "https://cdn.example.org"]
     assert proxies == ["10.0.0.2", "10.0.0.3"]
+
+
+@pytest.mark.parametrize("limit", ["0", "-3"])
+def test_a_login_failure_limit_below_one_stops_the_start(limit):
+    """With 0, django-axes counts every account as locked out before its first attempt."""
+    result = start({"DJANGO_LOGIN_FAILURE_LIMIT": limit})
+    assert result.returncode != 0
+    assert "DJANGO_LOGIN_FAILURE_LIMIT" in result.stderr.splitlines()[-1]
