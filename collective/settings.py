@@ -34,6 +34,21 @@ def env_list(name, default):
     return [item.strip() for item in env.list(name, default=default) if item.strip()]
 
 
+def env_seconds(name, default):
+    """A time in seconds, 0 or more (with a fraction where the default has one).
+
+    A negative time would reach the Cache-Control headers as it is ("s-maxage=-60").
+    """
+    value = (
+        env.float(name, default=default)
+        if isinstance(default, float)
+        else env.int(name, default=default)
+    )
+    if value < 0:
+        raise ImproperlyConfigured(f"{name}: {value} is negative; give 0 or more seconds.")
+    return value
+
+
 # A fixed key is fine on a developer's machine; production must bring its own.
 SECRET_KEY = (
     env.str("DJANGO_SECRET_KEY", default="django-insecure-local-development-only")
@@ -147,16 +162,18 @@ CACHES = {
 # for a short time, and served stale by it for a while longer while it fetches a fresh copy.
 # Without a shared cache each gunicorn worker would keep its own copy, which a save handled by
 # another worker cannot refresh: so in production the page cache needs REDIS_URL to be on.
-PAGE_CACHE_SECONDS = env.int(
+PAGE_CACHE_SECONDS = env_seconds(
     "DJANGO_PAGE_CACHE_SECONDS",
     default=60 * 60 if (DEBUG or env.str("REDIS_URL", default="")) else 0,
 )
 # Each app process also keeps the pages it served in its own memory for this long before asking
 # Redis again: a hit then costs no network round trip (a third of its time, measured). A save
 # shows at once on the server that made it, and on the others within this time. 0: always ask.
-PAGE_CACHE_LOCAL_SECONDS = env.float("DJANGO_PAGE_CACHE_LOCAL_SECONDS", default=1.0)
-PROXY_CACHE_SECONDS = env.int("DJANGO_PROXY_CACHE_SECONDS", default=60)
-STALE_WHILE_REVALIDATE_SECONDS = env.int("DJANGO_STALE_WHILE_REVALIDATE_SECONDS", default=5 * 60)
+PAGE_CACHE_LOCAL_SECONDS = env_seconds("DJANGO_PAGE_CACHE_LOCAL_SECONDS", default=1.0)
+PROXY_CACHE_SECONDS = env_seconds("DJANGO_PROXY_CACHE_SECONDS", default=60)
+STALE_WHILE_REVALIDATE_SECONDS = env_seconds(
+    "DJANGO_STALE_WHILE_REVALIDATE_SECONDS", default=5 * 60
+)
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses logins from a locked-out account and address.

@@ -143,8 +143,14 @@ def test_every_variable_the_settings_read_is_described_in_the_example_env_file()
     """`.env.example` is where an operator looks up a variable; one missing there is hidden."""
     root = Path(__file__).resolve().parent.parent
     source = (root / "collective" / "settings.py").read_text()
-    read = set(re.findall(r'\benv(?:\.[a-z]+|_list)?\(\s*"([A-Z][A-Z0-9_]+)"', source))
-    assert {"DJANGO_DEBUG", "DJANGO_ADMIN_PATH", "DATABASE_URL", "DJANGO_ALLOWED_HOSTS"} <= read
+    read = set(re.findall(r'\benv(?:\.[a-z]+|_[a-z]+)?\(\s*"([A-Z][A-Z0-9_]+)"', source))
+    assert {
+        "DJANGO_DEBUG",
+        "DJANGO_ADMIN_PATH",
+        "DATABASE_URL",
+        "DJANGO_ALLOWED_HOSTS",
+        "DJANGO_PAGE_CACHE_SECONDS",
+    } <= read
     example = (root / ".env.example").read_text()
     assert sorted(name for name in read if not re.search(rf"^# {name}=", example, re.M)) == []
 
@@ -214,3 +220,19 @@ def test_a_login_failure_limit_below_one_stops_the_start(limit):
     result = start({"DJANGO_LOGIN_FAILURE_LIMIT": limit})
     assert result.returncode != 0
     assert "DJANGO_LOGIN_FAILURE_LIMIT" in result.stderr.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "variable",
+    [
+        "DJANGO_PAGE_CACHE_SECONDS",
+        "DJANGO_PAGE_CACHE_LOCAL_SECONDS",
+        "DJANGO_PROXY_CACHE_SECONDS",
+        "DJANGO_STALE_WHILE_REVALIDATE_SECONDS",
+    ],
+)
+def test_a_negative_cache_time_stops_the_start(variable):
+    """-60 would be sent as "s-maxage=-60" and "max-age=-60", which no cache understands."""
+    result = start({variable: "-60"})
+    assert result.returncode != 0
+    assert variable in result.stderr.splitlines()[-1]
