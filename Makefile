@@ -30,8 +30,14 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/dev.txt
 	touch $@
 
-install: $(VENV)/.installed ## Install the site into .venv and compile the translations
-	$(BIN)/pocompile --progress=none -i collective/locale -o collective/locale
+# The compiled catalogues, each remade only when its .po file changed: two runs side by side
+# (CI) never rewrite a file the other is reading.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard collective/locale/*/LC_MESSAGES/*.po))
+
+%.mo: %.po $(VENV)/.installed
+	$(BIN)/pocompile --progress=none -i $< -o $@
+
+install: $(VENV)/.installed $(MO_FILES) ## Install the site into .venv and compile the translations
 
 dev: install $(VENV)/.installed-dev ## Also install the test and lint tools (pytest, Playwright, ruff)
 
