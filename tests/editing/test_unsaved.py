@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from collective.editing.unsaved import SESSION_KEY
 from collective.translations import roles
+from collective.translations.admin import translate_url
 from tests.conftest import STAFF_PASSWORD
 from tests.editing.conftest import change_url, form_data
 from tests.html import visible_text
@@ -123,15 +124,7 @@ def test_a_login_attempt_is_not_kept_as_a_form(client, editor):
 def test_a_translators_text_is_kept_as_well(client, user_in, njr):
     translator = user_in(roles.TRANSLATORS, "vertaler")
     client.force_login(translator)
-    url = reverse(
-        "translations:translate",
-        kwargs={
-            "app_label": "organizations",
-            "model_name": "memberorganization",
-            "pk": njr.pk,
-            "language": "en",
-        },
-    )
+    url = translate_url(njr, "en")
     client.get(url)
     end_session(client)
     client.post(url, {"description_en": "Typed by the translator.", "save": "Save"})

@@ -14,6 +14,7 @@ from lxml import etree
 from translate.storage import pypo, xliff
 
 from collective.translations import exchange, status
+from collective.translations.admin import translate_url
 from collective.translations.exchange_views import MAX_UPLOAD_BYTES, SESSION_KEY
 from collective.translations.models import TranslationBaseline
 from organizations.models import MemberOrganization
@@ -840,15 +841,7 @@ def test_the_preview_shows_what_changed_in_a_source_and_where_to_resolve_it(admi
     html = response.content.decode()
     assert "<ins> Sinds 2024 ook de Jeugdtop.</ins>" in html, "the change, not two whole texts"
     conflicts = html[html.index('id="outcome-conflict"') :]
-    translator = reverse(
-        "translations:translate",
-        kwargs={
-            "app_label": "organizations",
-            "model_name": "memberorganization",
-            "pk": njr.pk,
-            "language": "en",
-        },
-    )
+    translator = translate_url(njr, "en")
     assert f'href="{translator}"' in conflicts
     assert "Open in the translator view" in visible_text(response)
 
