@@ -1036,17 +1036,14 @@ def _verdict(unit, obj, field_name, language, current_target, current_source, ou
     if not current_source:  # as the translator view: no translation without an original
         return REFUSED, NO_SOURCE_TEXT, ""
     if unit.source_fingerprint and unit.target_fingerprint:
-        exported_source, exported_target = unit.source_fingerprint, unit.target_fingerprint
-    elif not current_target.strip():
-        exported_source, exported_target = None, None
-        if _comparable(unit.source) != _comparable(current_source):
+        if unit.source_fingerprint != status.fingerprint(current_source):
             return CONFLICT, SOURCE_CHANGED, ""
-    else:
+        if unit.target_fingerprint != status.fingerprint(current_target):
+            return CONFLICT, TRANSLATION_CHANGED, ""
+    elif current_target.strip():
         return REFUSED, NO_FINGERPRINTS, ""
-    if exported_source and exported_source != status.fingerprint(current_source):
+    elif _comparable(unit.source) != _comparable(current_source):
         return CONFLICT, SOURCE_CHANGED, ""
-    if exported_target and exported_target != status.fingerprint(current_target):
-        return CONFLICT, TRANSLATION_CHANGED, ""
     problem = _invalid_text(obj, field_name, language, unit.target)
     if problem:
         return REFUSED, INVALID_TEXT, problem
