@@ -256,7 +256,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 # Uploaded logos live in a local folder, or, for several app servers, in S3-compatible object
-# storage that they all share (django-storages; install with `pip install -e ".[s3]"`).
+# storage that they all share (django-storages, pinned in requirements/s3.txt; install with
+# `.venv/bin/pip install --require-hashes -r requirements/s3.txt`).
 MEDIA_STORAGE = env.str("DJANGO_MEDIA_STORAGE", default="filesystem").strip().lower()
 if MEDIA_STORAGE not in ("filesystem", "s3"):
     # Any other word would store logos in one server's own folder, unseen by the others.
