@@ -16,6 +16,7 @@ from ..localization import language_name
 from . import status
 from .admin import translate_url
 from .diff import word_diff
+from .exchange import SOURCE_CHANGED, TRANSLATION_CHANGED
 from .roles import TRANSLATE_PERMISSION
 
 FORM_CONTROLS = {"csrfmiddlewaretoken", "save", "confirm"}
@@ -25,8 +26,8 @@ SEEN_SUFFIX = "__seen"
 # And of the source text the page showed: "still correct" confirms against that text only.
 SOURCE_SUFFIX = "__source"
 HIDDEN_SUFFIXES = (SEEN_SUFFIX, SOURCE_SUFFIX)
-# Why a changed text is not saved: what changed since the page was shown.
-TRANSLATION_CHANGED, SOURCE_CHANGED = "translation-changed", "source-changed"
+# Why a changed text is not saved (TRANSLATION_CHANGED, SOURCE_CHANGED): what changed since the
+# page was shown, named as for an import.
 
 
 class TranslatorAccessMixin:
