@@ -13,7 +13,9 @@ window.MODELTRANSLATION_AUTO_SELECT_CURRENT_LANGUAGE = false;
   function markTabs() {
     document.querySelectorAll("[data-translation-state]").forEach(function (field) {
       const panel = field.closest(".ui-tabs-panel");
-      const tab = panel && document.querySelector('a[href="#' + panel.id + '"]');
+      const tab = panel && document.querySelector(
+        '[aria-controls="' + panel.id + '"] .ui-tabs-anchor'
+      );
       const state = field.dataset.translationState;
       if (!tab || tab.querySelector(".translation-flag--" + state)) {
         return;
@@ -34,7 +36,34 @@ window.MODELTRANSLATION_AUTO_SELECT_CURRENT_LANGUAGE = false;
     }
   }
 
+  // jQuery UI makes each tab's <li> the tab (role "tab", focusable, arrow keys) and leaves a
+  // link in it, focusable by a click: a control inside a control, which screen readers
+  // announce twice or not at all (WCAG 4.1.2, axe's nested-interactive). Once the tabs are
+  // built their links only carry the label: jQuery UI finds each panel by the tab's
+  // aria-controls and activates a tab by a click or a key on the <li>. Only its test whether
+  // a tab's panel must be fetched from elsewhere reads the link's address: without one, the
+  // panel is on the page.
+  function untangleTabs() {
+    const anchors = document.querySelectorAll(".ui-tabs-anchor[href]");
+    const tabs = window.jQuery && window.jQuery.ui && window.jQuery.ui.tabs;
+    if (!anchors.length || !tabs) {
+      return;
+    }
+    if (!tabs.prototype.panelsOnThePage) {
+      const isLocal = tabs.prototype._isLocal;
+      tabs.prototype._isLocal = function (anchor) {
+        return !anchor.hasAttribute("href") || isLocal.call(this, anchor);
+      };
+      tabs.prototype.panelsOnThePage = true;
+    }
+    anchors.forEach(function (anchor) {
+      anchor.removeAttribute("href");
+      anchor.removeAttribute("tabindex");
+    });
+  }
+
   function update() {
+    untangleTabs();
     markTabs();
     labelSwitch();
   }

@@ -5,6 +5,7 @@ light and dark themes.
 """
 
 import pytest
+from playwright.sync_api import expect
 
 from organizations.models import MemberOrganization
 from tests.browser.test_accessibility import WCAG_TAGS, describe
@@ -54,6 +55,52 @@ def axe_report(page, url, context=None):
     results = page.evaluate(RUN_AXE_IN, [context or {"include": [["html"]]}, WCAG_TAGS])
     assert results["passes"] or results["violations"], f"axe checked nothing on {url}"
     return describe(url, results["violations"])
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_pages_an_editor_works_in_are_accessible_at_any_width(open_for_axe, site, width):
+    """Django's own pages with the project's fixes: language tabs that hold no second control,
+    filter choices big enough to tap, underlined links in the breadcrumbs."""
+    from collective.models import Collective
+    from organizations.models import AdvisoryBody
+
+    page = open_for_axe()
+    page.set_viewport_size({"width": width, "height": 800})
+    njr = MemberOrganization.objects.get(slug="njr")
+    urls = [
+        "/admin/",
+        "/admin/organizations/memberorganization/",
+        f"/admin/organizations/memberorganization/{njr.pk}/change/",
+        "/admin/organizations/memberorganization/add/",
+        f"/admin/organizations/advisorybody/{AdvisoryBody.objects.get().pk}/change/",
+        f"/admin/collective/collective/{Collective.load().pk}/change/",
+        "/admin/password_change/",
+    ]
+    report = []
+    for url in urls:
+        page.goto(f"{site}{url}")
+        if "/change/" in url or url.endswith("/add/"):
+            page.locator('[role="tab"]').first.wait_for()
+        report += axe_report(page, f"{url} [{width}px]")
+
+    assert not report, "\n".join(report)
+
+
+def test_a_language_tab_is_one_control_for_the_mouse_and_the_keyboard(open_for_axe, site):
+    page = open_for_axe()
+    njr = MemberOrganization.objects.get(slug="njr")
+    page.goto(f"{site}/admin/organizations/memberorganization/{njr.pk}/change/")
+    english = page.get_by_role("tab", name="en").first
+    english.wait_for()
+    assert not english.locator("a[href], [tabindex]").count(), "a focusable link in the tab"
+
+    english.click()
+    expect(page.locator("#id_name_en")).to_be_visible()
+    expect(page.locator("#id_name_nl")).to_be_hidden()
+
+    page.keyboard.press("ArrowLeft")  # the tab took the focus: back to Dutch
+    expect(page.locator("#id_name_nl")).to_be_visible()
+    assert page.evaluate("document.activeElement.getAttribute('role')") == "tab"
 
 
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
