@@ -11,6 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .editing import drafts
 from .editing.admin import EditingAdminMixin
 from .editing.attention import member_count_warning
+from .editing.races import RefusedSaveAdminMixin
 from .models import Collective
 from .translations.admin import TranslationStateAdminMixin
 
@@ -101,10 +102,10 @@ admin.site.unregister(get_user_model())
 
 
 @admin.register(Group)
-class LocalizedGroupAdmin(LocalizedPermissionsMixin, GroupAdmin):
+class LocalizedGroupAdmin(RefusedSaveAdminMixin, LocalizedPermissionsMixin, GroupAdmin):
     pass
 
 
 @admin.register(get_user_model())
-class LocalizedUserAdmin(LocalizedPermissionsMixin, UserAdmin):
+class LocalizedUserAdmin(RefusedSaveAdminMixin, LocalizedPermissionsMixin, UserAdmin):
     pass

@@ -21,9 +21,10 @@ from . import drafts, history
 from .drafts import SAVE_DRAFT
 from .forms import ConcurrentEditForm
 from .previews import preview_url, public_url
+from .races import RefusedSaveAdminMixin
 
 
-class EditingAdminMixin:
+class EditingAdminMixin(RefusedSaveAdminMixin):
     """Use before the history and translation admin classes in the bases of a ModelAdmin."""
 
     form = ConcurrentEditForm
