@@ -12,6 +12,7 @@ from .editing import drafts
 from .editing.admin import EditingAdminMixin
 from .editing.attention import member_count_warning
 from .editing.races import RefusedSaveAdminMixin
+from .editing.selection import CheckedSelectionAdminMixin
 from .models import Collective
 from .translations.admin import TranslationStateAdminMixin
 
@@ -102,10 +103,14 @@ admin.site.unregister(get_user_model())
 
 
 @admin.register(Group)
-class LocalizedGroupAdmin(RefusedSaveAdminMixin, LocalizedPermissionsMixin, GroupAdmin):
+class LocalizedGroupAdmin(
+    RefusedSaveAdminMixin, CheckedSelectionAdminMixin, LocalizedPermissionsMixin, GroupAdmin
+):
     pass
 
 
 @admin.register(get_user_model())
-class LocalizedUserAdmin(RefusedSaveAdminMixin, LocalizedPermissionsMixin, UserAdmin):
+class LocalizedUserAdmin(
+    RefusedSaveAdminMixin, CheckedSelectionAdminMixin, LocalizedPermissionsMixin, UserAdmin
+):
     pass

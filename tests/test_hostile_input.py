@@ -143,6 +143,40 @@ def test_a_posted_form_with_too_many_fields_is_refused(admin_client, seeded):
     assert admin_client.post(url, data).status_code == 400
 
 
+@pytest.mark.parametrize("key", ["abc", "1.5", "", "99999999999999999999999", "-9" * 12])
+@pytest.mark.parametrize(
+    "changelist",
+    [
+        "admin:organizations_memberorganization_changelist",
+        "admin:organizations_advisorybody_changelist",
+        "admin:auth_user_changelist",
+        "admin:auth_group_changelist",
+    ],
+)
+def test_a_list_action_on_a_row_key_no_browser_sends_is_a_400(
+    admin_client, seeded, changelist, key
+):
+    from organizations.models import MemberOrganization
+
+    members = MemberOrganization.objects.count()
+    data = {"action": "delete_selected", "index": "0", "_selected_action": ["1", key]}
+    response = admin_client.post(reverse(changelist), data)
+    assert response.status_code == 400
+    assert "Ongeldig verzoek" in visible_text(response)  # the site's 400 page
+    assert MemberOrganization.objects.count() == members
+
+
+def test_a_list_action_on_a_row_deleted_meanwhile_goes_on_with_the_rest(admin_client, seeded):
+    from organizations.models import MemberOrganization
+
+    njr = MemberOrganization.objects.get(slug="njr")
+    data = {"action": "delete_selected", "index": "0", "_selected_action": [njr.pk, 999999]}
+    url = reverse("admin:organizations_memberorganization_changelist")
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "njr" in visible_text(response).lower(), "asks to confirm the one that exists"
+
+
 @pytest.mark.parametrize(
     "path",
     [

@@ -22,9 +22,10 @@ from .drafts import SAVE_DRAFT
 from .forms import ConcurrentEditForm
 from .previews import preview_url, public_url
 from .races import RefusedSaveAdminMixin
+from .selection import CheckedSelectionAdminMixin
 
 
-class EditingAdminMixin(RefusedSaveAdminMixin):
+class EditingAdminMixin(RefusedSaveAdminMixin, CheckedSelectionAdminMixin):
     """Use before the history and translation admin classes in the bases of a ModelAdmin."""
 
     form = ConcurrentEditForm
