@@ -59,10 +59,14 @@ def changes_since(obj, version):
     then "unknown" for saves that record nobody (a command, the shell). Changes are None
     when history does not reach back to that version, so what changed cannot be told.
     """
-    newer = obj.history.filter(updated_at__gt=version).order_by("history_date")
-    latest = newer.last()
-    if latest is None:
+    newer = list(
+        obj.history.filter(updated_at__gt=version)
+        .select_related("history_user")
+        .order_by("history_date")
+    )
+    if not newer:
         return [], []
+    latest = newer[-1]
     base = obj.history.filter(updated_at__lte=version).order_by("-history_date").first()
     users = sorted({str(record.history_user) for record in newer if record.history_user})
     if any(record.history_user is None for record in newer):

@@ -334,3 +334,21 @@ def test_the_history_page_reads_who_made_each_version_in_one_query(
     assert response.status_code == 200
     assert "editor-0" in response.content.decode()
     assert "editor-59" in response.content.decode()
+
+
+def test_naming_who_saved_meanwhile_reads_them_in_the_same_query(
+    njr, django_user_model, django_assert_max_num_queries
+):
+    from collective.editing.history import changes_since
+
+    version = njr.updated_at
+    for number in range(6):
+        njr._history_user = django_user_model.objects.create_user(f"editor{number}")
+        njr.description_en = f"Version {number}."
+        njr.save()
+
+    with django_assert_max_num_queries(2):
+        changes, users = changes_since(njr, version)
+
+    assert users == [f"editor{number}" for number in range(6)]
+    assert changes

@@ -13,14 +13,21 @@ from organizations.models import MemberOrganization
 from tests.editing.conftest import change_url, form_data
 from tests.html import elements, parse, visible_text
 
-TODAY = timezone.localdate()
-LAST_YEAR = TODAY - datetime.timedelta(days=365)
+
+@pytest.fixture
+def today():
+    """Read when the test starts, not when the module is imported: a run may cross midnight."""
+    return timezone.localdate()
+
+
+def a_year_before(day):
+    return day - datetime.timedelta(days=365)
 
 
 @pytest.fixture
-def unicef_left(seeded):
+def unicef_left(seeded, today):
     MemberOrganization.objects.filter(slug="unicef-nederland").update(
-        joined=datetime.date(1995, 1, 1), left=LAST_YEAR
+        joined=datetime.date(1995, 1, 1), left=a_year_before(today)
     )
     return MemberOrganization.objects.get(slug="unicef-nederland")
 
@@ -30,18 +37,18 @@ def test_a_former_member_is_not_in_the_current_list(unicef_left):
     assert list(MemberOrganization.objects.former()) == [unicef_left]
 
 
-def test_a_member_that_joins_in_the_future_is_not_current_yet(seeded):
+def test_a_member_that_joins_in_the_future_is_not_current_yet(seeded, today):
     future = MemberOrganization.objects.create(
-        name_nl="Augeo", slug="augeo", joined=TODAY + datetime.timedelta(days=30)
+        name_nl="Augeo", slug="augeo", joined=today + datetime.timedelta(days=30)
     )
     assert future not in MemberOrganization.objects.current()
     assert future not in MemberOrganization.objects.former()
 
 
 @pytest.fixture
-def unicef_joins_later(seeded):
+def unicef_joins_later(seeded, today):
     MemberOrganization.objects.filter(slug="unicef-nederland").update(
-        joined=TODAY + datetime.timedelta(days=30)
+        joined=today + datetime.timedelta(days=30)
     )
     return MemberOrganization.objects.get(slug="unicef-nederland")
 
@@ -54,8 +61,8 @@ def test_a_member_that_joins_later_has_no_public_page_or_sitemap_entry_yet(
     assert "unicef-nederland" not in client.get("/sitemap.xml").content.decode()
 
 
-def test_a_member_that_joins_later_appears_on_the_day(client, unicef_joins_later):
-    MemberOrganization.objects.filter(pk=unicef_joins_later.pk).update(joined=TODAY)
+def test_a_member_that_joins_later_appears_on_the_day(client, unicef_joins_later, today):
+    MemberOrganization.objects.filter(pk=unicef_joins_later.pk).update(joined=today)
     assert client.get("/nl/leden/unicef-nederland/").status_code == 200
     assert "unicef-nederland" in client.get("/sitemap.xml").content.decode()
 
@@ -106,18 +113,18 @@ def test_the_preview_note_writes_the_joining_date_as_the_page_below_it(
     assert len(note) == 3, f"the note and the membership line both say {day}"
 
 
-def test_who_are_we_lists_former_members_separately_with_their_period(client, unicef_left):
+def test_who_are_we_lists_former_members_separately_with_their_period(client, unicef_left, today):
     response = client.get("/nl/wie-zijn-wij/")
     members = [a["href"] for a in elements(response, "a") if a["href"].startswith("/nl/leden/")]
     assert members[-1] == "/nl/leden/unicef-nederland/", "only in the former members section"
     text = visible_text(response)
     assert "UNICEF is de kinderrechtenorganisatie" not in text
-    assert f"Oud-leden UNICEF Nederland (lid 1995–{LAST_YEAR.year})" in text
+    assert f"Oud-leden UNICEF Nederland (lid 1995–{a_year_before(today).year})" in text
 
 
-def test_a_former_members_page_shows_the_period(client, unicef_left):
+def test_a_former_members_page_shows_the_period(client, unicef_left, today):
     text = visible_text(client.get("/en/members/unicef-nederland/"))
-    assert f"(member 1995–{LAST_YEAR.year})" in text
+    assert f"(member 1995–{a_year_before(today).year})" in text
 
 
 def test_a_former_members_page_links_back_to_its_entry_in_the_list(client, unicef_left):
@@ -217,16 +224,16 @@ def test_only_member_counts_are_read_from_the_introduction(seeded, intro, number
     assert stated_numbers(collective)["nl"] == numbers
 
 
-def test_staff_are_told_when_a_member_will_leave(admin_client, seeded):
+def test_staff_are_told_when_a_member_will_leave(admin_client, seeded, today):
     from tests.editing.conftest import change_url, form_data
 
     unicef = MemberOrganization.objects.get(slug="unicef-nederland")
-    MemberOrganization.objects.filter(pk=unicef.pk).update(left=TODAY + datetime.timedelta(days=30))
+    MemberOrganization.objects.filter(pk=unicef.pk).update(left=today + datetime.timedelta(days=30))
     url = change_url(unicef)
     saved = admin_client.post(url, {**form_data(admin_client.get(url)), "_save": "x"}, follow=True)
     text = visible_text(saved)
     with translation.override("nl"):
-        leaving = date_format(TODAY + datetime.timedelta(days=30))
+        leaving = date_format(today + datetime.timedelta(days=30))
     assert f"vertrekt op {leaving}" in text
     assert f"tot {leaving}" in text, "the list says so too"
 
