@@ -1,5 +1,7 @@
+import io
+
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -188,3 +190,41 @@ def test_translators_see_no_reorder_controls_editors_do(translator_client, edito
     as_editor = editor_client.get(reverse(CHANGELIST))
     assert elements(as_editor, "button", name="move")
     assert "Sleep een rij" in visible_text(as_editor)
+
+
+def test_a_groups_permissions_changed_in_the_admin_survive_the_next_migrate(db):
+    editors = Group.objects.get(name=roles.EDITORS)
+    delete = editors.permissions.get(codename="delete_memberorganization")
+    editors.permissions.remove(delete)
+    extra = Permission.objects.get(codename="view_user")
+    editors.permissions.add(extra)
+
+    call_command("migrate", verbosity=0)
+
+    codenames = set(editors.permissions.values_list("codename", flat=True))
+    assert "delete_memberorganization" not in codenames
+    assert "view_user" in codenames
+
+
+def test_a_model_no_permission_of_a_group_concerns_joins_it_after_migrate(db):
+    translators = Group.objects.get(name=roles.TRANSLATORS)
+    translators.permissions.remove(
+        *translators.permissions.filter(codename__endswith="advisorybody")
+    )
+
+    roles.setup_after_migrate()
+
+    assert translators.permissions.filter(codename="view_advisorybody").exists()
+    assert not translators.permissions.filter(codename="change_advisorybody").exists()
+
+
+def test_setup_roles_sets_the_groups_back_to_their_defaults(db):
+    editors = Group.objects.get(name=roles.EDITORS)
+    editors.permissions.add(Permission.objects.get(codename="view_user"))
+    editors.permissions.remove(editors.permissions.get(codename="delete_memberorganization"))
+
+    call_command("setup_roles", stdout=io.StringIO())
+
+    codenames = set(editors.permissions.values_list("codename", flat=True))
+    assert "delete_memberorganization" in codenames
+    assert "view_user" not in codenames

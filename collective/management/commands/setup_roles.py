@@ -4,7 +4,10 @@ from collective.translations import roles
 
 
 class Command(BaseCommand):
-    help = "Create or update the Editors and Translators groups and their permissions."
+    help = (
+        "Create the Editors and Translators groups, or set their permissions back to the "
+        "defaults (changes made to them in the admin are undone)."
+    )
 
     def handle(self, *args, **options):
         for name, group in roles.setup().items():
