@@ -105,13 +105,13 @@ def _translation_form(obj, language, field_names, data=None):
     fields = {}
     for name in field_names:
         model_field = obj._meta.get_field(name)
+        text = status.text(obj, name, language)
+        source = status.text(obj, name, status.source_language())
         widget = (
-            forms.Textarea(attrs={"rows": 8})
+            forms.Textarea(attrs={"rows": _rows(source, text)})
             if isinstance(model_field, models.TextField)
             else forms.TextInput
         )
-        text = status.text(obj, name, language)
-        source = status.text(obj, name, status.source_language())
         fields[name] = forms.CharField(
             # The page names the language already, beside the field ("Translation (EN)").
             label=model_field.verbose_name,
@@ -130,6 +130,14 @@ def _translation_form(obj, language, field_names, data=None):
             required=False, widget=forms.HiddenInput, initial=status.fingerprint(source)
         )
     return type("TranslationForm", (forms.Form,), fields)(data=data)
+
+
+def _rows(*texts):
+    """A text box tall enough for the longer of the source and its translation, and a line to
+    spare: the translator sees the whole text beside its source, up to a screenful. The box is
+    half the page wide, about 60 characters a line."""
+    lines = max(sum(1 + len(line) // 60 for line in text.split("\n")) for text in texts)
+    return max(4, min(20, lines + 1))
 
 
 def _text_fields(names):

@@ -54,6 +54,15 @@ def test_translator_view_works_with_the_keyboard_alone(staff_page, site, outdate
     )
 
 
+def test_the_translator_views_buttons_are_as_big_as_save(staff_page, site, outdated_njr):
+    staff_page.goto(
+        f"{site}/admin/translations/organizations/memberorganization/{outdated_njr.pk}/en/"
+    )
+    save = staff_page.get_by_role("button", name="Opslaan", exact=True).bounding_box()
+    confirm = staff_page.get_by_role("button", name="Bevestigen: nog steeds juist")
+    assert confirm.bounding_box()["height"] == save["height"] >= 24
+
+
 def test_enter_in_a_text_field_saves_without_confirming_an_outdated_text(
     staff_page, site, outdated_njr
 ):

@@ -314,3 +314,17 @@ def test_a_save_for_an_object_that_never_existed_is_404(translator_client, seede
     )
     response = translator_client.post(url, {"description": "Text.", "save": "Save"})
     assert response.status_code == 404
+
+
+def test_the_text_box_is_tall_enough_for_the_source_and_its_translation(admin_client, seeded):
+    njr = MemberOrganization.objects.get(slug="njr")
+    short = admin_client.get(translate_url(njr) + "?all=1")
+    change_source(njr, "description", "\n\n".join([njr.description_nl] * 4))
+    long = admin_client.get(translate_url(njr))
+
+    def rows(response):
+        return int(elements(response, "textarea", name="description")[0]["rows"])
+
+    assert rows(short) >= 4
+    assert rows(long) > rows(short) + 4, "four times the source, a taller box"
+    assert rows(long) <= 20, "never taller than a screen"
