@@ -9,6 +9,9 @@ TOKEN = re.compile(r"\s+|[^\s]+")
 def word_diff(old, new):
     """[(kind, text)] with kind "equal", "delete" or "insert", covering both texts in order.
 
+    A change of nothing but white space that adds or removes a line break (a paragraph split
+    or joined) is "insert_break" or "delete_break": shown as it is, it would be invisible.
+
     A rewritten passage reads as one deletion and one insertion: the spaces between its words
     match on both sides, but are not kept as equal parts that would cut it into word pairs
     ("The"→"A", "quick"→"slow", …), as if each word had been swapped for another.
@@ -20,6 +23,8 @@ def word_diff(old, new):
     def end_of_change():
         for kind, parts in (("delete", deleted), ("insert", inserted)):
             if text := "".join(parts):
+                if text.isspace() and "\n" in text:
+                    kind += "_break"
                 segments.append((kind, text))
             parts.clear()
 

@@ -103,6 +103,17 @@ def test_work_queue_lists_objects_with_work_in_model_order(outdated_njr):
         ("een twee drie", "een drie", [("equal", "een "), ("delete", "twee "), ("equal", "drie")]),
         ("a b", "a b c", [("equal", "a b"), ("insert", " c")]),
         (
+            "A. B.",
+            "A.\n\nB.",
+            [("equal", "A."), ("delete", " "), ("insert_break", "\n\n"), ("equal", "B.")],
+        ),
+        (
+            "A.\n\nB.",
+            "A. B.",
+            [("equal", "A."), ("delete_break", "\n\n"), ("insert", " "), ("equal", "B.")],
+        ),
+        ("A.  B.", "A. B.", [("equal", "A."), ("delete", "  "), ("insert", " "), ("equal", "B.")]),
+        (
             "The quick brown fox jumps.",
             "A slow red dog sleeps.",
             [("delete", "The quick brown fox jumps."), ("insert", "A slow red dog sleeps.")],

@@ -328,3 +328,15 @@ def test_the_text_box_is_tall_enough_for_the_source_and_its_translation(admin_cl
     assert rows(short) >= 4
     assert rows(long) > rows(short) + 4, "four times the source, a taller box"
     assert rows(long) <= 20, "never taller than a screen"
+
+
+def test_a_paragraph_split_in_the_source_is_marked_in_the_diff(admin_client, seeded):
+    njr = MemberOrganization.objects.get(slug="njr")
+    first, rest = njr.description_nl.split(". ", 1)
+    change_source(njr, "description", f"{first}.\n\n{rest}")
+
+    response = admin_client.get(translate_url(njr))
+
+    marks = [tag for tag in elements(response, "ins") if tag.get("class") == "diff-break"]
+    assert len(marks) == 1
+    assert "¶ (nieuwe alinea)" in visible_text(response)
