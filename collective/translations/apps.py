@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -14,4 +14,5 @@ class TranslationsConfig(AppConfig):
         from . import roles, signals
 
         signals.connect()
+        pre_migrate.connect(roles.note_permissions_before_migrate, sender=self)
         post_migrate.connect(roles.setup_after_migrate, sender=self)

@@ -1,13 +1,14 @@
 """The staff roles: Editors manage all content, Translators only fill in other languages.
 
-Permissions come from modeltranslation's registry, so a newly translated model joins both
-roles by itself. After every migrate the groups are created if missing, and an existing group
-only gains the permissions of models it has none for yet: what administrators changed in a
-group stays. `manage.py setup_roles` sets both groups back to their defaults.
+Permissions come from modeltranslation's registry. After every migrate the groups are created
+if missing, and an existing group only gains the default permissions that migrate created, so
+those of a model added since: what administrators changed in a group stays, also a model taken
+out of it whole. `manage.py setup_roles` sets both groups back to their defaults.
 """
 
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from . import status
 
@@ -28,12 +29,14 @@ def _translate_permission():
     return Permission.objects.filter(content_type__app_label=app_label, codename=codename)
 
 
-def setup(*, reset=True):
+def setup(*, reset=True, existed=frozenset()):
     """Create both groups, or bring them up to date; returns them by name.
 
     With `reset`, an existing group gets exactly its default permissions again. Without it,
-    it keeps every permission it has and lacks, and only gains the defaults for translated
-    models none of its permissions concern yet (a model translated since the last migrate).
+    it keeps every permission it has and lacks, and only gains the defaults whose ids are not
+    in `existed`: permissions made since, for a model added since. Whether a group lacks a
+    model's permissions because the model is new or because an administrator took them out
+    cannot be told from the group itself.
     """
     defaults = {
         EDITORS: (_model_permissions(["add", "change", "delete", "view"]), _translate_permission()),
@@ -45,13 +48,29 @@ def setup(*, reset=True):
         if created or reset:
             group.permissions.set([*model_permissions, *other_permissions])
         else:
-            covered = set(group.permissions.values_list("content_type_id", flat=True))
-            group.permissions.add(
-                *[p for p in model_permissions if p.content_type_id not in covered]
-            )
+            group.permissions.add(*[p for p in model_permissions if p.pk not in existed])
         groups[name] = group
     return groups
 
 
-def setup_after_migrate(**kwargs):
-    setup(reset=False)
+# Per database: the ids of the permissions that existed when the running migrate began.
+_existed_before_migrate = {}
+
+
+def note_permissions_before_migrate(using=DEFAULT_DB_ALIAS, **kwargs):
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        tables = connection.introspection.table_names(cursor)
+    _existed_before_migrate[using] = (
+        frozenset(Permission.objects.using(using).values_list("pk", flat=True))
+        if Permission._meta.db_table in tables
+        else frozenset()
+    )
+
+
+def setup_after_migrate(using=DEFAULT_DB_ALIAS, **kwargs):
+    # Without a migrate before it (a flush), every permission there is existed already.
+    existed = _existed_before_migrate.pop(using, None)
+    if existed is None:
+        existed = frozenset(Permission.objects.using(using).values_list("pk", flat=True))
+    setup(reset=False, existed=existed)
