@@ -23,7 +23,7 @@ from collective.editing.drafts import SAVE_DRAFT
 from collective.translations.admin import TranslationStateAdminMixin, TranslationStateFilter
 
 from . import ordering
-from .images import LogoFormField, uploaded_as
+from .images import LogoFormField, delete_logo_files, uploaded_as
 from .models import WEB_ADDRESS_MESSAGE, AdvisoryBody, FormerSlug, MemberOrganization
 
 # What a ↑ or ↓ button posts: the row's id and the direction.
@@ -248,6 +248,10 @@ class OrganizationAdmin(
         shown = QueryDict(request.GET.get("_changelist_filters", ""))
         url = self._changelist_url()
         return f"{url}?{shown.urlencode()}" if shown else url
+
+    def delete_file_of_refused_save(self, field, name):
+        """A logo goes with its renditions, stored once the row was (see signals)."""
+        delete_logo_files(name)
 
     def save_model(self, request, obj, form, change):
         published = "slug" in form.changed_data and SAVE_DRAFT not in request.POST

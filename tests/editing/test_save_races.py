@@ -87,3 +87,58 @@ def test_a_clash_the_form_cannot_see_is_a_conflict_with_nothing_stored(
     njr.refresh_from_db()
     assert njr.slug == "njr"
     assert njr.description_en != "Typed."
+
+
+def test_a_logo_sent_with_a_clashing_save_leaves_no_file_behind(
+    editor_client, njr, checked_before_the_other_save, settings, tmp_path
+):
+    from tests.organizations.test_images import image_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    data = form_data(editor_client.get(change_url(njr)))
+    unicef = MemberOrganization.objects.get(slug="unicef-nederland")
+    unicef.slug = "jongeren"
+    unicef.save()
+
+    response = editor_client.post(
+        change_url(njr), {**data, "slug": "jongeren", "logo": image_upload(), "_save": "x"}
+    )
+
+    assert response.context["adminform"].form.errors["slug"]
+    njr.refresh_from_db()
+    assert not njr.logo
+    assert not [path for path in tmp_path.rglob("*") if path.is_file()], "no file was kept"
+
+
+def test_a_save_refused_after_its_logo_was_stored_leaves_no_rendition_behind(
+    editor_client, njr, settings, tmp_path, monkeypatch
+):
+    from django.db import IntegrityError
+
+    from organizations.models import FormerSlug
+    from tests.organizations.test_images import image_upload
+
+    settings.MEDIA_ROOT = tmp_path
+    data = form_data(editor_client.get(change_url(njr)))
+    real = FormerSlug.record_change.__func__
+    refusals = []
+
+    def record_change(cls, organization, old_slug):
+        # The row and its logo's renditions are stored; the former address clashes.
+        if len(refusals) < 2:
+            refusals.append(organization.logo.name)
+            raise IntegrityError("duplicate key value")
+        real(cls, organization, old_slug)
+
+    monkeypatch.setattr(FormerSlug, "record_change", classmethod(record_change))
+
+    response = editor_client.post(
+        change_url(njr), {**data, "slug": "njr-nieuw", "logo": image_upload(), "_save": "x"}
+    )
+
+    assert response.status_code == 409
+    assert len(refusals) == 2
+    njr.refresh_from_db()
+    assert njr.slug == "njr"
+    assert not njr.logo
+    assert not [path for path in tmp_path.rglob("*") if path.is_file()], "no file was kept"
