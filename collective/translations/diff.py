@@ -7,10 +7,11 @@ TOKEN = re.compile(r"\s+|[^\s]+")
 
 
 def word_diff(old, new):
-    """[(kind, text)] with kind "equal", "delete" or "insert", covering both texts in order.
+    """[(kind, text)] covering both texts in order; kind is "equal", "delete" or "insert".
 
-    A change of nothing but white space that adds or removes a line break (a paragraph split
-    or joined) is "insert_break" or "delete_break": shown as it is, it would be invisible.
+    A deletion or insertion of nothing but white space with a line break in it (a paragraph
+    joined or split) is "delete_break" or "insert_break" instead: shown as it is, it would be
+    invisible.
 
     A rewritten passage reads as one deletion and one insertion: the spaces between its words
     match on both sides, but are not kept as equal parts that would cut it into word pairs
