@@ -6,6 +6,7 @@ import logging
 
 from django.conf import settings
 from django.http import HttpResponsePermanentRedirect
+from django.middleware.http import ConditionalGetMiddleware
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -36,6 +37,29 @@ def language_neutral(view):
         response = view(request, *args, **kwargs)
         response.language_neutral = True
         return response
+
+    return wrapper
+
+
+def answers_conditional_requests(view):
+    """For a view whose answer is not a cached page (those answer conditional requests in
+    collective.caching): an ETag from the content where the view gives none, and 304 for a
+    request whose If-None-Match or If-Modified-Since shows the client has the answer already.
+    Crawlers fetch robots.txt and the sitemap that way.
+
+    Django's ConditionalGetMiddleware decides, for this view only. The 304 states the length
+    of the answer it stands for, as RFC 9110 8.6 allows; CommonMiddleware would write 0.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render"):  # a TemplateResponse, such as the sitemap's
+            response.render()
+        answer = ConditionalGetMiddleware(lambda request: response)(request)
+        if answer.status_code == 304 and not response.streaming:
+            answer["Content-Length"] = str(len(response.content))
+        return answer
 
     return wrapper
 

@@ -22,14 +22,19 @@ logger = logging.getLogger(__name__)
 HEALTH_PATH = "/health/"
 
 
-class HeadWithoutBodyMiddleware:
-    """A response to HEAD: the headers GET would get (its Content-Length too), no body.
+class ResponseFramingMiddleware:
+    """Every complete response states its length, and a response to HEAD carries no body.
 
+    First in MIDDLEWARE, so it sees every response, the health check's and the 400 for an
+    unknown host included: Django's CommonMiddleware adds Content-Length only to responses
+    that pass through it, and without one a client cannot tell a complete answer from a cut
+    connection.
+
+    A response to HEAD gets the headers GET would get (its Content-Length too), and no body:
     RFC 9110 9.3.2 forbids content there. Django leaves dropping it to the server, and its
     development server and test client do; gunicorn sends whatever the application returns,
     and on a kept-alive connection (gthread workers, a proxy reusing connections) the body
-    would be read as the start of the next response. First in MIDDLEWARE, so it sees every
-    response, the health check's included.
+    would be read as the start of the next response.
     """
 
     def __init__(self, get_response):
@@ -37,6 +42,13 @@ class HeadWithoutBodyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
+        if (
+            not response.streaming
+            and not response.has_header("Content-Length")
+            # A 304 may only state the length of the full answer, which it does not have.
+            and response.status_code not in (204, 304)
+        ):
+            response["Content-Length"] = str(len(response.content))
         if request.method == "HEAD":
             if response.streaming:
                 # A file (a logo) is then not opened for sending; the server closes it.

@@ -83,7 +83,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: whatever answers a HEAD request, its body is not sent.
-    "collective.middleware.HeadWithoutBodyMiddleware",
+    "collective.middleware.ResponseFramingMiddleware",
     # A load balancer's probe is answered before the https redirect and host check.
     "collective.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",

@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 
 from . import views
 from .caching import cached_page, kept_only_for_the_served_host
-from .http import language_neutral, read_only
+from .http import answers_conditional_requests, language_neutral, read_only
 from .sitemaps import SITEMAPS
 
 collective_patterns = (
@@ -26,7 +26,9 @@ urlpatterns = [
     path("", read_only(views.language_redirect), name="language-redirect"),
     path(
         "sitemap.xml",
-        read_only(language_neutral(kept_only_for_the_served_host()(sitemap))),
+        read_only(
+            language_neutral(kept_only_for_the_served_host()(answers_conditional_requests(sitemap)))
+        ),
         {"sitemaps": SITEMAPS},
         name="sitemap",
     ),

@@ -30,7 +30,7 @@ from organizations.models import AdvisoryBody, MemberOrganization
 
 from . import seo
 from .caching import kept_only_for_the_served_host
-from .http import language_neutral, read_only, with_query
+from .http import answers_conditional_requests, language_neutral, read_only, with_query
 from .localization import home_alternates
 from .middleware import database_unavailable
 from .models import Collective
@@ -96,6 +96,7 @@ class WhoAreWeView(TemplateView):
 
 @language_neutral
 @kept_only_for_the_served_host(max_age=60 * 60 * 24)
+@answers_conditional_requests
 def robots_txt(request):
     lines = ["User-agent: *"]
     if settings.ADMIN_PATH == "admin/":

@@ -213,10 +213,9 @@ def wsgi_body(method, path, **environ):
 
     from django.core.handlers.wsgi import WSGIHandler
 
-    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, **environ}
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "HTTP_HOST": "testserver", **environ}
     environ["wsgi.file_wrapper"] = FileWrapper
     setup_testing_defaults(environ)
-    environ["HTTP_HOST"] = "testserver"
     started = {}
 
     def start_response(status, headers, exc_info=None):
@@ -227,6 +226,40 @@ def wsgi_body(method, path, **environ):
         return started, b"".join(body)
     finally:
         getattr(body, "close", lambda: None)()
+
+
+@pytest.mark.parametrize(
+    ("path", "host", "status"),
+    [
+        ("/health/", "10.0.0.7:8000", "200 OK"),  # a balancer's probe, by the server's address
+        ("/nl/wie-zijn-wij/", "evil.example", "400 Bad Request"),  # a host the site refuses
+        ("/nl/geen-pagina/", "testserver", "404 Not Found"),
+    ],
+)
+def test_every_answer_states_its_length(seeded, path, host, status):
+    """Without Content-Length a client cannot tell a complete answer from a cut connection."""
+    started, body = wsgi_body("GET", path, HTTP_HOST=host)
+    assert started["status"] == status
+    assert started["headers"]["Content-Length"] == str(len(body))
+
+
+@pytest.mark.parametrize(
+    ("path", "validator", "condition"),
+    [
+        ("/nl/wie-zijn-wij/", "ETag", "HTTP_IF_NONE_MATCH"),
+        ("/sitemap.xml", "Last-Modified", "HTTP_IF_MODIFIED_SINCE"),
+        ("/robots.txt", "ETag", "HTTP_IF_NONE_MATCH"),
+    ],
+)
+def test_a_not_modified_answer_states_no_length_it_does_not_know(
+    seeded, path, validator, condition
+):
+    """RFC 9110 8.6: a 304's Content-Length, if any, is that of the full answer, never 0."""
+    started, body = wsgi_body("GET", path)
+    conditional = {condition: started["headers"][validator]}
+    not_modified, _ = wsgi_body("GET", path, **conditional)
+    assert not_modified["status"] == "304 Not Modified"
+    assert not_modified["headers"].get("Content-Length", str(len(body))) == str(len(body))
 
 
 @pytest.mark.parametrize(
