@@ -20,6 +20,7 @@ from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language_from_path, get_language_from_request, override
 from django.views.decorators.cache import cache_control
+from django.views.decorators.common import no_append_slash
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.vary import vary_on_headers
 from django.views.generic import TemplateView
@@ -43,6 +44,10 @@ def language_redirect(request):
         return redirect(with_query(request, reverse("collective:who-are-we")))
 
 
+# Django's APPEND_SLASH sends `/anything` to `/anything/` whenever that address resolves, and
+# this catch-all resolves every slashed path: a detour to a 404. Missing slashes of real
+# pages are added by collective.addresses, which checks that a page is there.
+@no_append_slash
 @csrf_exempt  # it only reads; see collective.http.read_only
 @vary_on_headers("Accept-Language", "Cookie")
 def negotiate_language(request, path):

@@ -103,9 +103,22 @@ def test_x_default_address_sends_visitors_to_their_language(
     assert "Accept-Language" in response["Vary"]
 
 
-@pytest.mark.parametrize("path", ["/ledenlijst/", "/nergens/", "/admin-not/", "/nl/nl/leden/njr/"])
+@pytest.mark.parametrize(
+    "path", ["/ledenlijst/", "/nergens/", "/admin-not/", "/nl/nl/leden/njr/", "/nergens", "/a/b"]
+)
 def test_unknown_unprefixed_addresses_are_404(client, seeded, path):
+    """At once: not first redirected to the same address with a final slash."""
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("/leden/njr", "/leden/njr/"), ("/wie-zijn-wij", "/wie-zijn-wij/"), ("/admin", "/admin/")],
+)
+def test_a_page_address_without_its_final_slash_still_leads_to_it(client, seeded, typed, meant):
+    response = client.get(typed)
+    assert response.status_code == 301
+    assert response["Location"] == meant
 
 
 UNCHANGED_IN_DUTCH = {"HTTP Accept", "Object"}  # the same word in Dutch
