@@ -19,7 +19,7 @@ from ..localization import language_name
 from ..translations.status import translated_fields
 from . import drafts, history
 from .drafts import SAVE_DRAFT
-from .forms import ConcurrentEditForm
+from .forms import ConcurrentEditForm, text_rows
 from .previews import preview_url, public_url
 from .races import RefusedSaveAdminMixin
 from .selection import CheckedSelectionAdminMixin
@@ -203,7 +203,7 @@ class EditingAdminMixin(RefusedSaveAdminMixin, CheckedSelectionAdminMixin):
             "deletion": deletion,
             "deleted_by": _history_user_name(deletion),
             "deleted_at": _local_time(deletion.history_date) if deletion else "",
-            "texts": [(label, text, _rows(text)) for label, text in texts],
+            "texts": [(label, text, text_rows(text, line_length=80)) for label, text in texts],
             "changelist_url": reverse(f"admin:{self._url_prefix()}_changelist"),
         }
         return TemplateResponse(
@@ -365,11 +365,6 @@ def _writes_nothing_new(obj):
         field.value_from_object(stored) == field.value_from_object(obj)
         for field in obj._meta.concrete_fields
     )
-
-
-def _rows(text):
-    """Tall enough to show a text whole, up to a screenful."""
-    return min(20, text.count("\n") + 1 + len(text) // 80)
 
 
 def _history_user_name(record):

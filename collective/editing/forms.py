@@ -11,6 +11,13 @@ from .drafts import SAVE_DRAFT
 from .history import changes_since
 
 
+def text_rows(*texts, line_length, least=1):
+    """Rows for a text box that shows the longest of `texts` whole, with a line to spare, up
+    to a screenful (20 rows); `line_length` is about how many characters fit on a row."""
+    lines = max(sum(1 + len(line) // line_length for line in text.split("\n")) for text in texts)
+    return max(least, min(20, lines + 1))
+
+
 class ConcurrentEditForm(forms.ModelForm):
     """Refuses a save when someone else saved the object after this form was opened.
 

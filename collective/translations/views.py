@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from modeltranslation.utils import build_localized_fieldname
 
+from ..editing.forms import text_rows
 from ..localization import language_name
 from . import status
 from .admin import translate_url
@@ -108,7 +109,10 @@ def _translation_form(obj, language, field_names, data=None):
         text = status.text(obj, name, language)
         source = status.text(obj, name, status.source_language())
         widget = (
-            forms.Textarea(attrs={"rows": _rows(source, text)})
+            forms.Textarea(
+                # Half the page wide, beside the source: about 60 characters a row.
+                attrs={"rows": text_rows(source, text, line_length=60, least=4)}
+            )
             if isinstance(model_field, models.TextField)
             else forms.TextInput
         )
@@ -130,14 +134,6 @@ def _translation_form(obj, language, field_names, data=None):
             required=False, widget=forms.HiddenInput, initial=status.fingerprint(source)
         )
     return type("TranslationForm", (forms.Form,), fields)(data=data)
-
-
-def _rows(*texts):
-    """A text box tall enough for the longer of the source and its translation, and a line to
-    spare: the translator sees the whole text beside its source, up to a screenful. The box is
-    half the page wide, about 60 characters a line."""
-    lines = max(sum(1 + len(line) // 60 for line in text.split("\n")) for text in texts)
-    return max(4, min(20, lines + 1))
 
 
 def _text_fields(names):
