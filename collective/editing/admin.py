@@ -88,8 +88,8 @@ class EditingAdminMixin(RefusedSaveAdminMixin, CheckedSelectionAdminMixin):
         # The change form publishes the draft it was opened on; a draft someone saved after
         # that is kept for its editor, whatever this save does.
         publishes = draft is not None and drafts.stamp(draft) == form.cleaned_data.get("draft_seen")
-        if draft is not None and not publishes:
-            messages.warning(request, self._kept_draft_note(draft))
+        # Said once the save has gone through: the database may still refuse it (see races).
+        kept_draft_note = self._kept_draft_note(draft) if draft and not publishes else None
         if publishes:
             # History names who saved; the draft may be another editor's work.
             history.set_note(
@@ -99,18 +99,20 @@ class EditingAdminMixin(RefusedSaveAdminMixin, CheckedSelectionAdminMixin):
                     % {"user": drafts.saved_by_name(draft), "time": drafts.saved_at_text(draft)}
                 ),
             )
-        if (
+        # Saving an unchanged form writes nothing: no empty history entry, no new version for
+        # others' open forms, no pages to refresh. (A restore always has changes.)
+        unchanged = (
             change
             and not publishes
             and not self._is_list_edit(request)
             and _writes_nothing_new(obj)
-        ):
-            # Saving an unchanged form: no empty history entry, no new version for others'
-            # open forms, no pages to refresh. (A restore always has changes.)
-            return
-        super().save_model(request, obj, form, change)
-        if publishes:
-            drafts.discard(obj)
+        )
+        if not unchanged:
+            super().save_model(request, obj, form, change)
+            if publishes:
+                drafts.discard(obj)
+        if kept_draft_note:
+            messages.warning(request, kept_draft_note)
 
     @staticmethod
     def _kept_draft_note(draft):

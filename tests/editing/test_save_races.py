@@ -142,3 +142,23 @@ def test_a_save_refused_after_its_logo_was_stored_leaves_no_rendition_behind(
     assert njr.slug == "njr"
     assert not njr.logo
     assert not [path for path in tmp_path.rglob("*") if path.is_file()], "no file was kept"
+
+
+def test_a_refused_save_leaves_no_message_about_what_it_would_have_done(
+    admin_client, editor_client, njr, request
+):
+    """The form comes back unsaved: no word about a draft that this save "left alone"."""
+    opened = form_data(admin_client.get(change_url(njr)))
+    drafted = {**form_data(editor_client.get(change_url(njr))), "description_nl": "Concept."}
+    assert editor_client.post(change_url(njr), {**drafted, "_save_draft": "x"}).status_code == 302
+    unicef = MemberOrganization.objects.get(slug="unicef-nederland")
+    unicef.slug = "jongeren"  # another editor's save, between our checks and our save
+    unicef.save()
+    checks = request.getfixturevalue("checked_before_the_other_save")
+
+    response = admin_client.post(change_url(njr), {**opened, "slug": "jongeren", "_save": "x"})
+
+    assert len(checks) == 2, "checked again after the refused save"
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["slug"]
+    assert "ongemoeid" not in visible_text(response)
