@@ -5,9 +5,13 @@ UPDATE on PostgreSQL; on SQLite a transaction holds the database's write lock fr
 Two editors reordering at once are therefore taken one after the other, the second working on
 the order the first left, and a failure halfway leaves every row as it was.
 
-Positions are renumbered in steps of ten; only rows whose position changes are saved, each
-through save() so history and signals see the change.
+A move trades the two rows' positions; only when they share a position with another row are
+the positions renumbered, in steps of ten. Only rows whose position changes are saved, each
+through save() so history and signals see the change: a move among hundreds of rows whose
+positions are uneven (after additions and deletions) saves two rows, not all after the gap.
 """
+
+from collections import Counter
 
 from django.db import router, transaction
 
@@ -35,8 +39,16 @@ def move(obj, direction):
         target = index - 1 if direction == "up" else index + 1
         if not 0 <= target < len(rows):
             return AT_THE_EDGE
-        rows[index], rows[target] = rows[target], rows[index]
-        renumber(rows)
+        moved, other = rows[index], rows[target]
+        taken = Counter(row.position for row in rows)
+        if moved.position != other.position and taken[moved.position] == taken[other.position] == 1:
+            # Each alone in its place: trading places leaves every other row as it is.
+            position = moved.position
+            set_position(moved, other.position)
+            set_position(other, position)
+        else:
+            rows[index], rows[target] = rows[target], rows[index]
+            renumber(rows)
     return MOVED
 
 

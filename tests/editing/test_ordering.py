@@ -452,3 +452,50 @@ def test_drags_from_two_pages_at_once_leave_no_two_rows_in_one_place(editor_clie
     assert drag(editor_client, (third, 10), (first, 20), (second, 30)).status_code == 200
     assert order()[:4] == [third, fourth, first, second], "the last drag's row comes first"
     assert len(set(positions().values())) == len(shown)
+
+
+def test_a_move_saves_only_the_two_rows_it_swaps(editor_client, seeded, member_factory):
+    """Members added or deleted leave the positions uneven; a move does not renumber them all.
+
+    Renumbering would save, and add a version to the history of, every member after the gap:
+    hundreds of saves for one press of a button.
+    """
+    for number in range(40):
+        member_factory(slug=f"lid-{number}", position=1000 + 3 * number)
+    rows = list(MemberOrganization.objects.all())
+    moved, above = rows[20], rows[19]
+    history = MemberOrganization.history.count()
+    response = editor_client.post(
+        reverse("admin:organizations_memberorganization_move"), {"move": f"{moved.pk}:up"}
+    )
+    assert response.status_code == 302
+    assert order()[19:21] == [moved.slug, above.slug]
+    assert MemberOrganization.history.count() == history + 2
+    untouched = [row for row in rows if row.pk not in (moved.pk, above.pk)]
+    assert [row.position for row in untouched] == [
+        MemberOrganization.objects.get(pk=row.pk).position for row in untouched
+    ]
+
+
+def test_a_move_among_rows_in_one_place_still_renumbers_them(editor_client, seeded):
+    """Two rows at the same position cannot swap it: the order is renumbered instead."""
+    MemberOrganization.objects.update(position=0)
+    shown = order()
+    second = MemberOrganization.objects.get(slug=shown[1])
+    editor_client.post(
+        reverse("admin:organizations_memberorganization_move"), {"move": f"{second.pk}:up"}
+    )
+    assert order() == [shown[1], shown[0], *shown[2:]]
+    assert sorted(positions().values()) == [10 * n for n in range(1, len(shown) + 1)]
+
+
+def test_a_move_with_many_members_takes_a_fixed_number_of_queries(
+    editor_client, seeded, member_factory, django_assert_max_num_queries
+):
+    for number in range(60):
+        member_factory(slug=f"lid-{number}", position=1000 + number)
+    moved = MemberOrganization.objects.get(slug="lid-30")
+    with django_assert_max_num_queries(40):
+        editor_client.post(
+            reverse("admin:organizations_memberorganization_move"), {"move": f"{moved.pk}:up"}
+        )
