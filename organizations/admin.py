@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from adminsortable2.admin import SortableAdminMixin
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import PAGE_VAR
 from django.contrib.admin.widgets import AdminFileWidget
 from django.db import models
 from django.http import HttpResponseBadRequest, HttpResponseNotAllowed, QueryDict
@@ -125,6 +126,18 @@ class OrganizationAdmin(
             columns = [column for column in columns if column != "move_buttons"]
             columns.append("move_buttons")
         return columns
+
+    def get_actions(self, request):
+        """The sorting package's "move to page" actions only with a page number it can read.
+
+        It reads the list's page number as a whole number, where Django's list shows the first
+        page for anything else: such a list offers the other actions, without moves to pages.
+        """
+        try:
+            int(request.GET.get(PAGE_VAR, 1))
+        except ValueError:
+            return super(SortableAdminMixin, self).get_actions(request)
+        return super().get_actions(request)
 
     def get_changelist_instance(self, request):
         """The list, with ↑/↓ buttons only where they move rows as the list shows them.

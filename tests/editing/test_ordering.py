@@ -499,3 +499,16 @@ def test_a_move_with_many_members_takes_a_fixed_number_of_queries(
         editor_client.post(
             reverse("admin:organizations_memberorganization_move"), {"move": f"{moved.pk}:up"}
         )
+
+
+@pytest.mark.parametrize("page", ["abc", "", "2.5", "\u0661x"])
+def test_a_list_on_several_pages_with_a_page_number_that_is_none_shows_the_first(
+    editor_client, seeded, monkeypatch, page
+):
+    """As Django's own lists do: the first page, not a server error."""
+    from organizations.admin import MemberOrganizationAdmin
+
+    monkeypatch.setattr(MemberOrganizationAdmin, "list_per_page", 4)
+    response = editor_client.get(reverse(CHANGELIST), {"p": page})
+    assert response.status_code == 200
+    assert len(elements(response, "input", name="_selected_action")) == 4
