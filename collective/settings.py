@@ -6,6 +6,7 @@ production (`DJANGO_DEBUG=false`) refuses to start without a secret key and allo
 
 import datetime
 import ipaddress
+import re
 from pathlib import Path
 
 import environ
@@ -130,9 +131,34 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
+
+def without_password(url):
+    """A URL as it may be shown in an error message: its user and password left out."""
+    return re.sub(r"//[^/@]*@", "//…@", url)
+
+
+def database_from_url():
+    """DATABASE_URL as Django's database settings, or a start-up error that names it.
+
+    django-environ reads a URL without a known scheme ("postgres//…", a bare database name,
+    an empty value) as settings without an engine, which failed further down with a KeyError.
+    """
+    url = env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+    scheme = url.partition("://")[0] if "://" in url else ""
+    if scheme not in environ.Env.DB_SCHEMES:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL: {without_password(url)!r} is not a database URL; "
+            "give e.g. postgres://user:password@host:5432/name."
+        )
+    try:
+        return environ.Env.db_url_config(url)
+    except ValueError as error:  # a port that is not a number
+        raise ImproperlyConfigured(
+            f"DATABASE_URL: {without_password(url)!r} cannot be read ({error})."
+        ) from None
+
+
+DATABASES = {"default": database_from_url()}
 # Persistent connections roughly double uncached throughput in production; health checks
 # replace a connection that died with a restarted database server instead of failing on it.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0 if DEBUG else 60)

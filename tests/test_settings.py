@@ -236,3 +236,37 @@ def test_a_negative_cache_time_stops_the_start(variable):
     result = start({variable: "-60"})
     assert result.returncode != 0
     assert variable in result.stderr.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "",
+        "kinderrechten",
+        "postgres//editor:s3cret-pw@db.example.org:5432/kinderrechten",
+        "postgress://editor:s3cret-pw@db.example.org:5432/kinderrechten",
+        "postgres://editor:s3cret-pw@db.example.org:54x2/kinderrechten",
+    ],
+)
+def test_a_database_url_the_site_cannot_read_stops_the_start_without_its_password(url):
+    """A typo gave a KeyError or a ValueError from deep inside the settings, not the variable."""
+    result = start({**PRODUCTION, "DATABASE_URL": url})
+    assert result.returncode != 0
+    last_line = result.stderr.splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line
+    assert "DATABASE_URL" in last_line
+    assert "s3cret-pw" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgres://editor:s3cret-pw@db.example.org:5432/kinderrechten",
+        "postgresql://db.example.org/kinderrechten",
+        "sqlite:////var/lib/kinderrechten/db.sqlite3",
+    ],
+)
+def test_a_database_url_with_a_known_scheme_is_read(url):
+    assert setting_in({"DATABASE_URL": url}, "DATABASES['default']['ENGINE']").startswith(
+        "django.db.backends."
+    )
