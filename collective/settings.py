@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.http.request import split_domain_port
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,6 +61,16 @@ ALLOWED_HOSTS = env_list(
     "DJANGO_ALLOWED_HOSTS",
     default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else environ.Env.NOTSET,
 )
+# A host Django can never match (written with a space instead of a comma, with https:// or a
+# port) would start a site that answers every request with a 400: say so at the start instead.
+for _host in ALLOWED_HOSTS:
+    if _host != "*" and split_domain_port(_host.lower()) != (_host.lower(), ""):
+        raise ImproperlyConfigured(
+            f"DJANGO_ALLOWED_HOSTS: {_host!r} is not a host name; give names such as "
+            "www.example.org, separated by commas, without http(s):// or a port."
+        )
+if not ALLOWED_HOSTS and not DEBUG:
+    raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS: give the host names the site answers to.")
 
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it must come before django.contrib.admin.

@@ -270,3 +270,35 @@ def test_a_database_url_with_a_known_scheme_is_read(url):
     assert setting_in({"DATABASE_URL": url}, "DATABASES['default']['ENGINE']").startswith(
         "django.db.backends."
     )
+
+
+@pytest.mark.parametrize(
+    "hosts",
+    [
+        "www.example.org example.org",
+        "https://www.example.org",
+        "www.example.org/",
+        "127.0.0.1:8000",
+        " ",
+        ",",
+    ],
+)
+def test_allowed_hosts_no_request_could_name_stop_the_start_in_production(hosts):
+    """Each of these started the server, which then refused every request with a 400."""
+    result = start({**PRODUCTION, "DJANGO_ALLOWED_HOSTS": hosts})
+    assert result.returncode != 0
+    last_line = result.stderr.splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line
+    assert "DJANGO_ALLOWED_HOSTS" in last_line
+
+
+def test_allowed_hosts_in_every_form_django_matches_are_read():
+    hosts = "www.example.org,.example.net,[::1],127.0.0.1,localhost,*"
+    assert setting_in({**PRODUCTION, "DJANGO_ALLOWED_HOSTS": hosts}, "ALLOWED_HOSTS") == [
+        "www.example.org",
+        ".example.net",
+        "[::1]",
+        "127.0.0.1",
+        "localhost",
+        "*",
+    ]
