@@ -7,6 +7,7 @@ production (`DJANGO_DEBUG=false`) refuses to start without a secret key and allo
 import datetime
 import ipaddress
 import re
+import urllib.parse
 from pathlib import Path
 
 import environ
@@ -181,17 +182,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("transaction_mode", "IMMEDIATE")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+REDIS_URL = env.str("REDIS_URL", default="").strip()
+if REDIS_URL:
+    # redis-py refuses a URL without its scheme at every cache call (the page cache then stays
+    # off, with a warning every few seconds), and reads a database that is not a number as 0.
+    _redis = urllib.parse.urlsplit(REDIS_URL)
+    if _redis.scheme not in ("redis", "rediss", "unix") or (
+        _redis.scheme != "unix" and _redis.path.strip("/") and not _redis.path[1:].isdigit()
+    ):
+        raise ImproperlyConfigured(
+            f"REDIS_URL: {without_password(REDIS_URL)!r} is not a Redis URL; give e.g. "
+            "redis://host:6379/0 (the number is the Redis database)."
+        )
+
 # django-redis rather than Django's own Redis backend: Django's builds a new redis-py client for
 # every cache call (about 0.15 ms each, measured), django-redis keeps one per process.
 CACHES = {
     "default": (
         {
             "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": env("REDIS_URL"),
+            "LOCATION": REDIS_URL,
             # A dead Redis must cost a visitor milliseconds, not the default wait of minutes.
             "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.25, "SOCKET_TIMEOUT": 0.25},
         }
-        if env.str("REDIS_URL", default="")
+        if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     ),
 }
@@ -201,7 +215,7 @@ CACHES = {
 # another worker cannot refresh: so in production the page cache needs REDIS_URL to be on.
 PAGE_CACHE_SECONDS = env_seconds(
     "DJANGO_PAGE_CACHE_SECONDS",
-    default=60 * 60 if (DEBUG or env.str("REDIS_URL", default="")) else 0,
+    default=60 * 60 if (DEBUG or REDIS_URL) else 0,
 )
 # Each app process also keeps the pages it served in its own memory for this long before asking
 # Redis again: a hit then costs no network round trip (a third of its time, measured). A save

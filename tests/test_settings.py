@@ -302,3 +302,36 @@ def test_allowed_hosts_in_every_form_django_matches_are_read():
         "localhost",
         "*",
     ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "127.0.0.1:6379",
+        "cache:6379/0",
+        "redis://:s3cret-pw@127.0.0.1:6379/zero",
+        "http://127.0.0.1:6379/0",
+    ],
+)
+def test_a_redis_url_the_site_cannot_read_stops_the_start_without_its_password(url):
+    """Without a scheme the page cache stayed off for good, with a warning every few seconds;
+    with a database that is not a number Redis' database 0 was used, perhaps another site's."""
+    result = start({**PRODUCTION, "REDIS_URL": url})
+    assert result.returncode != 0
+    last_line = result.stderr.splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line
+    assert "REDIS_URL" in last_line
+    assert "s3cret-pw" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "redis://127.0.0.1:6379/11",
+        "redis://127.0.0.1:6379",
+        "rediss://:pw@cache.example.org:6380/0",
+        "unix:///run/redis/redis.sock?db=2",
+    ],
+)
+def test_a_redis_url_in_every_form_redis_reads_is_used(url):
+    assert setting_in({**PRODUCTION, "REDIS_URL": url}, "CACHES['default']['LOCATION']") == url
