@@ -405,7 +405,15 @@ if LOG_LEVEL not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # In gunicorn's own format, so that a warning or a traceback can be matched with the
+    # access log's request and with the worker that wrote it.
+    "formatters": {
+        "timed": {
+            "format": "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+            "datefmt": "%Y-%m-%d %H:%M:%S %z",
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "timed"}},
     "filters": {
         "without_traceback": {"()": "collective.http.WithoutTraceback"},
         "client_error_without_traceback": {"()": "collective.http.ClientErrorWithoutTraceback"},

@@ -335,3 +335,25 @@ def test_a_redis_url_the_site_cannot_read_stops_the_start_without_its_password(u
 )
 def test_a_redis_url_in_every_form_redis_reads_is_used(url):
     assert setting_in({**PRODUCTION, "REDIS_URL": url}, "CACHES['default']['LOCATION']") == url
+
+
+def test_a_log_line_says_when_and_how_serious():
+    """Beside gunicorn's own lines, a warning or a server error's traceback without a time
+    could not be matched with the access log's request."""
+    code = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('collective.caching').warning('Cache unavailable: probe')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=clean_environment(PRODUCTION),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    [line] = result.stderr.splitlines()
+    assert re.match(
+        r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] \[\d+\] \[WARNING\] "
+        r"collective\.caching: Cache unavailable: probe$",
+        line,
+    ), line
