@@ -50,7 +50,7 @@ run: install ## Migrate, load the seed content and serve on http://127.0.0.1:800
 	$(MANAGE) runserver $(HOST_PORT)
 
 serve: install ## Production settings under gunicorn on 127.0.0.1:8000 (needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS)
-	@$(BIN)/python -c "import environ, sys; e = environ.Env(); environ.Env.read_env('.env'); sys.exit(None if e.str('DJANGO_SECRET_KEY', default='') and e.str('DJANGO_ALLOWED_HOSTS', default='') else 'make serve: set DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS in the environment or in .env (see .env.example)')"
+	@$(BIN)/python -c "import environ, os, sys; e = environ.Env(); f = os.environ.get('DJANGO_ENV_FILE', '.env'); f and environ.Env.read_env(f); sys.exit(None if e.str('DJANGO_SECRET_KEY', default='') and e.str('DJANGO_ALLOWED_HOSTS', default='') else 'make serve: set DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS in the environment or in .env, or in the file DJANGO_ENV_FILE names (see .env.example)')"
 	DJANGO_DEBUG=false $(MANAGE) check --deploy
 	DJANGO_DEBUG=false $(MANAGE) collectstatic --no-input --verbosity 0
 	DJANGO_DEBUG=false $(MANAGE) migrate --no-input
