@@ -45,7 +45,7 @@ def test_media_go_to_s3_compatible_storage_when_chosen():
 
 PRODUCTION = {
     "DJANGO_DEBUG": "false",
-    "DJANGO_SECRET_KEY": "s" * 60,
+    "DJANGO_SECRET_KEY": "s3-production-like-secret-key-for-reading-settings-8c2f4e6a",
     "DJANGO_ALLOWED_HOSTS": "example.org",
 }
 
@@ -357,3 +357,22 @@ def test_a_log_line_says_when_and_how_serious():
         r"collective\.caching: Cache unavailable: probe$",
         line,
     ), line
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["geheim", "change-me-change-me-change-me", "a" * 64, "django-insecure-" + "k7x" * 20],
+)
+def test_a_guessable_secret_key_stops_the_start_in_production_without_showing_it(key):
+    """Django's deployment check only warned, and `make serve` started the site anyway: with
+    a guessable key anyone can sign a session cookie."""
+    result = start({**PRODUCTION, "DJANGO_SECRET_KEY": key})
+    assert result.returncode != 0
+    last_line = result.stderr.splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line
+    assert "DJANGO_SECRET_KEY" in last_line
+    assert key not in result.stderr
+
+
+def test_a_short_secret_key_is_still_fine_for_development():
+    assert setting_in({"DJANGO_SECRET_KEY": "geheim"}, "SECRET_KEY") == "geheim"

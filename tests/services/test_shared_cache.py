@@ -55,7 +55,7 @@ def site_env(tmp_path_factory):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     env.update(
         DJANGO_DEBUG="true",
-        DJANGO_SECRET_KEY="services-test-secret-key-services-test-secret-key",
+        DJANGO_SECRET_KEY="services-test-secret-key-services-test-secret-key-2",
         DATABASE_URL=f"sqlite:///{workdir / 'db.sqlite3'}",
         DJANGO_MEDIA_ROOT=str(workdir / "media"),
         REDIS_URL=REDIS_URL,
