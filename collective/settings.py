@@ -156,7 +156,7 @@ TEMPLATES = [
 
 def without_password(url):
     """A URL as it may be shown in an error message: its user and password left out."""
-    return re.sub(r"//[^/@]*@", "//…@", url)
+    return re.sub(r"//[^/]*@", "//…@", url)
 
 
 def database_from_url():

@@ -246,6 +246,7 @@ def test_a_negative_cache_time_stops_the_start(variable):
         "postgres//editor:s3cret-pw@db.example.org:5432/kinderrechten",
         "postgress://editor:s3cret-pw@db.example.org:5432/kinderrechten",
         "postgres://editor:s3cret-pw@db.example.org:54x2/kinderrechten",
+        "postgress://editor:pw@s3cret-pw@db.example.org:5432/kinderrechten",
     ],
 )
 def test_a_database_url_the_site_cannot_read_stops_the_start_without_its_password(url):
