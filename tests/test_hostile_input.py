@@ -207,11 +207,15 @@ def wsgi_body(method, path, **environ):
     """The body the WSGI application hands the server (gunicorn), before anything strips it.
 
     Django's test client and development server drop a HEAD response's body themselves;
-    gunicorn sends whatever it is given.
+    gunicorn sends whatever it is given. As in the test client, the database connection is
+    not closed at the end of the request: it holds the test's transaction (on PostgreSQL the
+    next request, in this test or the next, would find it closed).
     """
     from wsgiref.util import FileWrapper, setup_testing_defaults
 
     from django.core.handlers.wsgi import WSGIHandler
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
 
     environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "HTTP_HOST": "testserver", **environ}
     environ["wsgi.file_wrapper"] = FileWrapper
@@ -221,11 +225,17 @@ def wsgi_body(method, path, **environ):
     def start_response(status, headers, exc_info=None):
         started.update(status=status, headers=dict(headers))
 
-    body = WSGIHandler()(environ, start_response)
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
-        return started, b"".join(body)
+        body = WSGIHandler()(environ, start_response)
+        try:
+            return started, b"".join(body)
+        finally:
+            getattr(body, "close", lambda: None)()
     finally:
-        getattr(body, "close", lambda: None)()
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.mark.parametrize(
