@@ -866,6 +866,17 @@ def test_the_preview_names_refused_units_once_and_by_what_it_knows_of_them(admin
     ]
 
 
+def test_each_group_of_the_preview_is_headed_with_its_number_of_units(admin_client, njr):
+    response = upload(admin_client, edited_export(njr))
+
+    counts = response.context["report"].counts()
+    headings = re.findall(r'<h2 id="outcome-(\w+)">.*?\((\d+)\)</h2>', response.content.decode())
+    assert headings, "the preview has headed groups"
+    assert {kind: int(number) for kind, number in headings} == {
+        kind: count for kind, count in counts.items() if count
+    }
+
+
 def test_the_preview_links_no_unit_that_applies_to_the_translator_view(admin_client, njr):
     response = upload(admin_client, edited_export(njr))
     assert "Open in the translator view" not in visible_text(response)
