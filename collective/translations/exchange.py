@@ -70,6 +70,7 @@ SOURCE_CHANGED, TRANSLATION_CHANGED = "source-changed", "translation-changed"
 UNKNOWN_MODEL, UNKNOWN_OBJECT, UNKNOWN_FIELD = "unknown-model", "unknown-object", "unknown-field"
 NO_FINGERPRINTS, INVALID_TEXT = "no-fingerprints", "invalid-text"
 NO_SOURCE_TEXT = "no-source-text"
+INLINE_CODES = "inline-codes"
 CONFIRMED = "confirmed"
 REASON_LABELS = {
     NEW_TRANSLATION: gettext_lazy("new translation"),
@@ -86,6 +87,10 @@ REASON_LABELS = {
     NO_FINGERPRINTS: gettext_lazy("the export fingerprints are missing from this unit"),
     INVALID_TEXT: gettext_lazy("the text is not valid for this field"),
     NO_SOURCE_TEXT: gettext_lazy("the field has no source text to translate from"),
+    INLINE_CODES: gettext_lazy(
+        "the translation contains formatting codes of a translation tool, which these plain "
+        "texts cannot hold; remove them in the tool"
+    ),
 }
 
 XLIFF_ORIGINAL = "kinderrechtencollectief"
@@ -312,6 +317,7 @@ class ImportUnit:
     target_fingerprint: str | None
     fuzzy: bool = False
     baseline_fingerprint: str | None = None
+    inline_codes: tuple[str, ...] = ()  # XLIFF elements holding a tool's code, not text
 
     @property
     def reference(self):
@@ -558,6 +564,23 @@ UNFINISHED_STATES = {
 }
 
 
+# Inline elements whose content is the code of a format (such as `<b>`), not text. The texts
+# here are plain, so a tool has no code to carry; read as text, the code would be published.
+# <g>, <x/> and <mrk> only wrap, stand for or mark text: their text is kept, the tags dropped.
+INLINE_CODE_ELEMENTS = ("bpt", "ept", "it", "ph")
+
+
+def _inline_codes(element):
+    """The inline code elements in a trans-unit's target, in document order, each once."""
+    target = _target_element(element)
+    found = []
+    for node in target.iterdescendants() if target is not None else ():
+        name = node.tag.rpartition("}")[2] if isinstance(node.tag, str) else ""
+        if name in INLINE_CODE_ELEMENTS and name not in found:
+            found.append(name)
+    return tuple(found)
+
+
 def _xliff_unit(unit, number):
     source_fingerprint, target_fingerprint, baseline_fingerprint = _fingerprints(unit.getnotes())
     return ImportUnit(
@@ -568,6 +591,7 @@ def _xliff_unit(unit, number):
         target_fingerprint=target_fingerprint,
         fuzzy=_target_state(unit.xmlelement) in UNFINISHED_STATES,
         baseline_fingerprint=baseline_fingerprint,
+        inline_codes=_inline_codes(unit.xmlelement),
     )
 
 
@@ -1008,8 +1032,9 @@ def _judge(unit, objects, language, outdated=None):
 def _verdict(unit, obj, field_name, language, current_target, current_source, outdated_from=None):
     """(kind, reason, detail) for a unit whose object and field exist.
 
-    Harmless cases come first (nothing would be written), then the two conflicts, which keep
-    what is in the database for a person to decide on, and last the field's own validation.
+    Harmless cases come first (nothing would be written), and a target holding a tool's
+    formatting codes, which no stored text may carry; then the two conflicts, which keep what
+    is in the database for a person to decide on, and last the field's own validation.
     An outdated translation sent back as it was, no longer marked unfinished, for the source
     text as it is now, is confirmed as still correct: the translator reviewed it in the tool.
     Only a unit that went out marked as outdated (`outdated_from`, the fingerprint of the source
@@ -1023,6 +1048,8 @@ def _verdict(unit, obj, field_name, language, current_target, current_source, ou
         return SKIPPED, EMPTY_TARGET, ""
     if unit.fuzzy:
         return SKIPPED, FUZZY, ""
+    if unit.inline_codes:
+        return REFUSED, INLINE_CODES, ", ".join(f"<{name}>" for name in unit.inline_codes)
     # The file's text is stripped, so compare with the stored one as the form would save it.
     if unit.target == current_target.strip():
         if (

@@ -309,6 +309,57 @@ def test_an_xliff_unit_marked_unfinished_is_skipped_like_a_fuzzy_po_entry(njr, s
     assert outcome_for(report, description_id(njr)).reason == reason
 
 
+def with_xliff_target(content, unit_id, markup):
+    """The file as a tool saves it whose target holds `markup`: text and inline elements."""
+    store = xliff.xlifffile.parsestring(content)
+    unit = next(u for u in store.units if u.xmlelement.get("id") == unit_id)
+    unit.target = "placeholder"
+    target = next(child for child in unit.xmlelement if child.tag.endswith("target"))
+    namespace = target.tag.rpartition("}")[0] + "}"
+    fragment = etree.fromstring(f'<target xmlns="{namespace[1:-1]}">{markup}</target>')
+    target.text, target[:] = fragment.text, list(fragment)
+    target.set("state", "translated")
+    return bytes(store)
+
+
+@pytest.mark.parametrize(
+    ("markup", "codes"),
+    [
+        (
+            "NJR is the <bpt id='1'>&lt;b&gt;</bpt>Youth Council<ept id='1'>&lt;/b&gt;</ept>.",
+            "<bpt>, <ept>",
+        ),
+        ("NJR is the <it id='1' pos='open'>&lt;i&gt;</it>Youth Council.", "<it>"),
+        ("NJR is the Youth Council <ph id='1'>&lt;br/&gt;</ph>of the country.", "<ph>"),
+    ],
+)
+def test_an_xliff_target_with_a_tools_inline_codes_is_refused_not_stored_as_text(
+    njr, markup, codes
+):
+    before = snapshot()
+    content = with_xliff_target(exported(exchange.XLIFF), description_id(njr), markup)
+
+    report = exchange.import_file(content)
+
+    outcome = outcome_for(report, description_id(njr))
+    assert (outcome.kind, outcome.reason, outcome.detail) == (
+        exchange.REFUSED,
+        exchange.INLINE_CODES,
+        codes,
+    )
+    assert snapshot() == before
+
+
+def test_inline_elements_that_only_wrap_or_mark_text_keep_the_text(njr):
+    markup = "NJR is the <g id='1'>Youth Council</g><x id='2'/> <mrk mtype='term'>here</mrk>."
+    content = with_xliff_target(exported(exchange.XLIFF), description_id(njr), markup)
+
+    exchange.import_file(content)
+
+    njr.refresh_from_db()
+    assert njr.description_en == "NJR is the Youth Council here."
+
+
 def reviewed(content, unit_id):
     """The file after the translator accepted one unit as it is, in the tool."""
     if exchange.detect_format(content.decode()) == exchange.XLIFF:
