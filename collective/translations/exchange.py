@@ -554,7 +554,10 @@ def _parse_xml_root(text):
 
 # XLIFF 1.2 target states saying the translation is not finished: what "fuzzy" says in PO.
 # (The toolkit's isfuzzy() counts every unit not approved="yes", which most tools never set.)
+# "new" is not translated yet at all: a tool that fills a target with a copy of the source
+# marks it so.
 UNFINISHED_STATES = {
+    "new",
     "needs-translation",
     "needs-adaptation",
     "needs-l10n",
