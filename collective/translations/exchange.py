@@ -71,6 +71,7 @@ UNKNOWN_MODEL, UNKNOWN_OBJECT, UNKNOWN_FIELD = "unknown-model", "unknown-object"
 NO_FINGERPRINTS, INVALID_TEXT = "no-fingerprints", "invalid-text"
 NO_SOURCE_TEXT = "no-source-text"
 INLINE_CODES = "inline-codes"
+WRONG_LANGUAGE = "wrong-language"
 CONFIRMED = "confirmed"
 REASON_LABELS = {
     NEW_TRANSLATION: gettext_lazy("new translation"),
@@ -87,6 +88,7 @@ REASON_LABELS = {
     NO_FINGERPRINTS: gettext_lazy("the export fingerprints are missing from this unit"),
     INVALID_TEXT: gettext_lazy("the text is not valid for this field"),
     NO_SOURCE_TEXT: gettext_lazy("the field has no source text to translate from"),
+    WRONG_LANGUAGE: gettext_lazy("the translation says it is in another language"),
     INLINE_CODES: gettext_lazy(
         "the translation contains formatting codes of a translation tool, which these plain "
         "texts cannot hold; remove them in the tool"
@@ -318,6 +320,7 @@ class ImportUnit:
     fuzzy: bool = False
     baseline_fingerprint: str | None = None
     inline_codes: tuple[str, ...] = ()  # XLIFF elements holding a tool's code, not text
+    target_language: str = ""  # the language an XLIFF target names itself (xml:lang), if any
 
     @property
     def reference(self):
@@ -595,6 +598,7 @@ def _xliff_unit(unit, number):
         fuzzy=_target_state(unit.xmlelement) in UNFINISHED_STATES,
         baseline_fingerprint=baseline_fingerprint,
         inline_codes=_inline_codes(unit.xmlelement),
+        target_language=_target_language(unit.xmlelement),
     )
 
 
@@ -625,6 +629,15 @@ def _preserves_space(unit):
         if space is not None:
             return space == "preserve"
     return False
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _target_language(element):
+    """The xml:lang of a trans-unit's target; empty when it does not say."""
+    target = _target_element(element)
+    return "" if target is None else (target.get(_XML_LANG) or "").strip()
 
 
 def _target_state(element):
@@ -1035,9 +1048,10 @@ def _judge(unit, objects, language, outdated=None):
 def _verdict(unit, obj, field_name, language, current_target, current_source, outdated_from=None):
     """(kind, reason, detail) for a unit whose object and field exist.
 
-    Harmless cases come first (nothing would be written), and a target holding a tool's
-    formatting codes, which no stored text may carry; then the two conflicts, which keep what
-    is in the database for a person to decide on, and last the field's own validation.
+    Harmless cases come first (nothing would be written), and a target that says it is in
+    another language or holds a tool's formatting codes, which no stored text may carry; then
+    the two conflicts, which keep what is in the database for a person to decide on, and last
+    the field's own validation.
     An outdated translation sent back as it was, no longer marked unfinished, for the source
     text as it is now, is confirmed as still correct: the translator reviewed it in the tool.
     Only a unit that went out marked as outdated (`outdated_from`, the fingerprint of the source
@@ -1051,6 +1065,8 @@ def _verdict(unit, obj, field_name, language, current_target, current_source, ou
         return SKIPPED, EMPTY_TARGET, ""
     if unit.fuzzy:
         return SKIPPED, FUZZY, ""
+    if unit.target_language and _language_code(unit.target_language) != language:
+        return REFUSED, WRONG_LANGUAGE, _language_label(unit.target_language)
     if unit.inline_codes:
         return REFUSED, INLINE_CODES, ", ".join(f"<{name}>" for name in unit.inline_codes)
     # The file's text is stripped, so compare with the stored one as the form would save it.

@@ -351,6 +351,24 @@ def test_an_xliff_target_with_a_tools_inline_codes_is_refused_not_stored_as_text
     assert snapshot() == before
 
 
+@pytest.mark.parametrize(
+    ("tag", "kind"),
+    [("de", exchange.REFUSED), ("nl", exchange.REFUSED), ("en-GB", exchange.APPLIED)],
+)
+def test_an_xliff_target_saying_it_is_in_another_language_is_refused(njr, tag, kind):
+    store = xliff.xlifffile.parsestring(edited_export(njr))
+    unit = next(u for u in store.units if u.xmlelement.get("id") == description_id(njr))
+    target = next(child for child in unit.xmlelement if child.tag.endswith("target"))
+    target.set("{http://www.w3.org/XML/1998/namespace}lang", tag)
+
+    outcome = outcome_for(exchange.import_file(bytes(store)), description_id(njr))
+
+    assert outcome.kind == kind
+    if kind == exchange.REFUSED:
+        assert outcome.reason == exchange.WRONG_LANGUAGE
+        assert f"({tag})" in outcome.detail
+
+
 def test_inline_elements_that_only_wrap_or_mark_text_keep_the_text(njr):
     markup = "NJR is the <g id='1'>Youth Council</g><x id='2'/> <mrk mtype='term'>here</mrk>."
     content = with_xliff_target(exported(exchange.XLIFF), description_id(njr), markup)
