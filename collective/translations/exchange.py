@@ -66,6 +66,7 @@ OUTCOMES = (APPLIED, SKIPPED, CONFLICT, REFUSED)
 # Why a unit got its outcome. Codes for code and tests, labels for people.
 NEW_TRANSLATION, UPDATED_TRANSLATION = "new-translation", "updated-translation"
 UNCHANGED, EMPTY_TARGET, FUZZY = "unchanged", "empty-target", "fuzzy"
+NOT_EDITED = "not-edited"
 SOURCE_CHANGED, TRANSLATION_CHANGED = "source-changed", "translation-changed"
 UNKNOWN_MODEL, UNKNOWN_OBJECT, UNKNOWN_FIELD = "unknown-model", "unknown-object", "unknown-field"
 NO_FINGERPRINTS, INVALID_TEXT = "no-fingerprints", "invalid-text"
@@ -78,6 +79,9 @@ REASON_LABELS = {
     UPDATED_TRANSLATION: gettext_lazy("translation updated"),
     CONFIRMED: gettext_lazy("outdated translation confirmed as still correct"),
     UNCHANGED: gettext_lazy("same as the current translation"),
+    NOT_EDITED: gettext_lazy(
+        "left as it was exported; the translation here was changed since and is kept"
+    ),
     EMPTY_TARGET: gettext_lazy("no translation in the file"),
     FUZZY: gettext_lazy("still marked as unfinished (fuzzy or to be reviewed)"),
     SOURCE_CHANGED: gettext_lazy("source changed since export"),
@@ -1051,7 +1055,8 @@ def _verdict(unit, obj, field_name, language, current_target, current_source, ou
     Harmless cases come first (nothing would be written), and a target that says it is in
     another language or holds a tool's formatting codes, which no stored text may carry; then
     the two conflicts, which keep what is in the database for a person to decide on, and last
-    the field's own validation.
+    the field's own validation. A unit whose translation is still the one exported was not
+    touched by the translator: whatever changed here since, there is nothing to decide on.
     An outdated translation sent back as it was, no longer marked unfinished, for the source
     text as it is now, is confirmed as still correct: the translator reviewed it in the tool.
     Only a unit that went out marked as outdated (`outdated_from`, the fingerprint of the source
@@ -1079,6 +1084,9 @@ def _verdict(unit, obj, field_name, language, current_target, current_source, ou
         ):
             return APPLIED, CONFIRMED, ""
         return SKIPPED, UNCHANGED, ""
+    if unit.target_fingerprint and status.fingerprint(unit.target) == unit.target_fingerprint:
+        # The translator left it as it went out: nothing to apply, nothing to decide on.
+        return SKIPPED, NOT_EDITED, ""
     if not current_source:  # as the translator view: no translation without an original
         return REFUSED, NO_SOURCE_TEXT, ""
     if unit.source_fingerprint and unit.target_fingerprint:

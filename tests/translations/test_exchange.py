@@ -261,6 +261,20 @@ def test_translation_edited_after_export_is_a_conflict_and_not_applied(njr):
     assert njr.description_en == "Edited in the admin after the export."
 
 
+def test_a_unit_left_as_exported_is_skipped_when_its_translation_was_edited_since(njr):
+    content = exported(exchange.XLIFF)
+    njr.description_en = "Edited in the admin after the export."
+    njr.save()
+    before = snapshot()
+
+    report = exchange.import_file(content)
+
+    outcome = outcome_for(report, description_id(njr))
+    assert (outcome.kind, outcome.reason) == (exchange.SKIPPED, exchange.NOT_EDITED)
+    assert report.counts()[exchange.CONFLICT] == 0
+    assert snapshot() == before
+
+
 def test_a_translation_equal_to_the_current_one_is_skipped_as_unchanged(njr):
     report = exchange.import_file(exported(exchange.XLIFF))
     assert report.counts()[exchange.APPLIED] == 0
