@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.quality import make_variants, public_urls
+from tests.quality import make_variants, public_urls, who_are_we_urls
 
 pytestmark = pytest.mark.browser
 
@@ -34,3 +34,38 @@ def test_names_and_descriptions_keep_their_words_whole_at_320_pixels(page, site)
         page.goto(f"{site}{url}")
         problems += [f"{url}: {word}" for word in page.evaluate(SPLIT_WORDS)]
     assert not problems, "words cut in two at 320px:\n" + "\n".join(problems)
+
+
+# Where a former member's list bullet stands against its name, which may wrap: a probe at the
+# start of the list item sits on the line the bullet is drawn on.
+BULLET_LINES = """() => [...document.querySelectorAll(".former-list li")].map((item) => {
+  const link = item.querySelector("a");
+  const range = document.createRange();
+  range.selectNodeContents(link);
+  const lines = [...range.getClientRects()].map((rect) => Math.round(rect.top));
+  const probe = document.createElement("span");
+  probe.textContent = "\\u200b";
+  item.prepend(probe);
+  const top = probe.getBoundingClientRect().top;
+  probe.remove();
+  return {name: link.textContent, lines: [...new Set(lines)], bullet: Math.round(top)};
+})"""
+
+
+def test_a_former_members_bullet_stands_by_the_first_line_of_its_name_at_320_pixels(page, site):
+    """A name that wraps keeps its bullet on its first line, not beside the last one."""
+    make_variants()
+    page.set_viewport_size({"width": 320, "height": 800})
+    wrapped, problems = 0, []
+    for url in who_are_we_urls():
+        page.goto(f"{site}{url}")
+        for item in page.evaluate(BULLET_LINES):
+            first, *more = item["lines"]
+            wrapped += bool(more)
+            if abs(item["bullet"] - first) > 4:
+                problems.append(
+                    f"{url}: the bullet of {item['name']!r} is at {item['bullet']}px, "
+                    f"its name starts at {first}px"
+                )
+    assert wrapped, "no former member's name wraps at 320px; the check saw nothing"
+    assert not problems, "\n".join(problems)
