@@ -24,12 +24,16 @@ def setting_in(env, *expressions):
         "import json, django; django.setup(); from django.conf import settings; "
         f"print(json.dumps([{values}]))"
     )
-    result = subprocess.run(
+    values = json.loads(python_in(env, code).stdout.strip().splitlines()[-1])
+    return values[0] if len(expressions) == 1 else values
+
+
+def python_in(env, code):
+    """Run Python `code` in a process started with `env`; its finished process, output kept."""
+    return subprocess.run(
         [sys.executable, "-c", code],
         env=clean_environment(env),
         capture_output=True,
         text=True,
         check=True,
     )
-    values = json.loads(result.stdout.strip().splitlines()[-1])
-    return values[0] if len(expressions) == 1 else values

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from tests.settings_probe import clean_environment, setting_in
+from tests.settings_probe import clean_environment, python_in, setting_in
 
 
 def test_cache_stores_and_returns_values():
@@ -173,14 +173,22 @@ def start(env):
     )
 
 
+def refused_at_start(env, variable):
+    """Start with `env`, which must fail with a last line naming `variable`; the result."""
+    result = start(env)
+    assert result.returncode != 0
+    last_line = result.stderr.splitlines()[-1]
+    assert "ImproperlyConfigured" in last_line
+    assert variable in last_line
+    return result
+
+
 def test_a_log_level_is_read_in_any_case():
     assert setting_in({"DJANGO_LOG_LEVEL": "debug"}, "LOGGING['root']['level']") == "DEBUG"
 
 
 def test_an_unknown_log_level_stops_the_start_naming_the_variable():
-    result = start({"DJANGO_LOG_LEVEL": "verbose"})
-    assert result.returncode != 0
-    assert "DJANGO_LOG_LEVEL" in result.stderr.splitlines()[-1]
+    refused_at_start({"DJANGO_LOG_LEVEL": "verbose"}, "DJANGO_LOG_LEVEL")
 
 
 def test_a_media_storage_is_read_in_any_case():
@@ -191,9 +199,9 @@ def test_a_media_storage_is_read_in_any_case():
 @pytest.mark.parametrize("chosen", ["disk", "filesystem,s3", "s3-compatible"])
 def test_a_media_storage_the_site_does_not_know_stops_the_start(chosen):
     """Logos would silently go to one server's own folder instead of the shared storage."""
-    result = start({"DJANGO_MEDIA_STORAGE": chosen, "AWS_STORAGE_BUCKET_NAME": "logos"})
-    assert result.returncode != 0
-    assert "DJANGO_MEDIA_STORAGE" in result.stderr.splitlines()[-1]
+    refused_at_start(
+        {"DJANGO_MEDIA_STORAGE": chosen, "AWS_STORAGE_BUCKET_NAME": "logos"}, "DJANGO_MEDIA_STORAGE"
+    )
 
 
 def test_lists_may_be_written_with_spaces_after_the_commas():
@@ -217,9 +225,7 @@ def test_lists_may_be_written_with_spaces_after_the_commas():
 @pytest.mark.parametrize("limit", ["0", "-3"])
 def test_a_login_failure_limit_below_one_stops_the_start(limit):
     """With 0, django-axes counts every account as locked out before its first attempt."""
-    result = start({"DJANGO_LOGIN_FAILURE_LIMIT": limit})
-    assert result.returncode != 0
-    assert "DJANGO_LOGIN_FAILURE_LIMIT" in result.stderr.splitlines()[-1]
+    refused_at_start({"DJANGO_LOGIN_FAILURE_LIMIT": limit}, "DJANGO_LOGIN_FAILURE_LIMIT")
 
 
 @pytest.mark.parametrize(
@@ -233,9 +239,7 @@ def test_a_login_failure_limit_below_one_stops_the_start(limit):
 )
 def test_a_negative_cache_time_stops_the_start(variable):
     """-60 would be sent as "s-maxage=-60" and "max-age=-60", which no cache understands."""
-    result = start({variable: "-60"})
-    assert result.returncode != 0
-    assert variable in result.stderr.splitlines()[-1]
+    refused_at_start({variable: "-60"}, variable)
 
 
 @pytest.mark.parametrize(
@@ -251,11 +255,7 @@ def test_a_negative_cache_time_stops_the_start(variable):
 )
 def test_a_database_url_the_site_cannot_read_stops_the_start_without_its_password(url):
     """A typo gave a KeyError or a ValueError from deep inside the settings, not the variable."""
-    result = start({**PRODUCTION, "DATABASE_URL": url})
-    assert result.returncode != 0
-    last_line = result.stderr.splitlines()[-1]
-    assert "ImproperlyConfigured" in last_line
-    assert "DATABASE_URL" in last_line
+    result = refused_at_start({**PRODUCTION, "DATABASE_URL": url}, "DATABASE_URL")
     assert "s3cret-pw" not in result.stderr
 
 
@@ -286,11 +286,7 @@ def test_a_database_url_with_a_known_scheme_is_read(url):
 )
 def test_allowed_hosts_no_request_could_name_stop_the_start_in_production(hosts):
     """Each of these started the server, which then refused every request with a 400."""
-    result = start({**PRODUCTION, "DJANGO_ALLOWED_HOSTS": hosts})
-    assert result.returncode != 0
-    last_line = result.stderr.splitlines()[-1]
-    assert "ImproperlyConfigured" in last_line
-    assert "DJANGO_ALLOWED_HOSTS" in last_line
+    refused_at_start({**PRODUCTION, "DJANGO_ALLOWED_HOSTS": hosts}, "DJANGO_ALLOWED_HOSTS")
 
 
 def test_allowed_hosts_in_every_form_django_matches_are_read():
@@ -317,11 +313,7 @@ def test_allowed_hosts_in_every_form_django_matches_are_read():
 def test_a_redis_url_the_site_cannot_read_stops_the_start_without_its_password(url):
     """Without a scheme the page cache stayed off for good, with a warning every few seconds;
     with a database that is not a number Redis' database 0 was used, perhaps another site's."""
-    result = start({**PRODUCTION, "REDIS_URL": url})
-    assert result.returncode != 0
-    last_line = result.stderr.splitlines()[-1]
-    assert "ImproperlyConfigured" in last_line
-    assert "REDIS_URL" in last_line
+    result = refused_at_start({**PRODUCTION, "REDIS_URL": url}, "REDIS_URL")
     assert "s3cret-pw" not in result.stderr
 
 
@@ -345,14 +337,7 @@ def test_a_log_line_says_when_and_how_serious():
         "import django, logging; django.setup(); "
         "logging.getLogger('collective.caching').warning('Cache unavailable: probe')"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        env=clean_environment(PRODUCTION),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    [line] = result.stderr.splitlines()
+    [line] = python_in(PRODUCTION, code).stderr.splitlines()
     assert re.match(
         r"^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [+-]\d{4}\] \[\d+\] \[WARNING\] "
         r"collective\.caching: Cache unavailable: probe$",
@@ -367,11 +352,7 @@ def test_a_log_line_says_when_and_how_serious():
 def test_a_guessable_secret_key_stops_the_start_in_production_without_showing_it(key):
     """Django's deployment check only warned, and `make serve` started the site anyway: with
     a guessable key anyone can sign a session cookie."""
-    result = start({**PRODUCTION, "DJANGO_SECRET_KEY": key})
-    assert result.returncode != 0
-    last_line = result.stderr.splitlines()[-1]
-    assert "ImproperlyConfigured" in last_line
-    assert "DJANGO_SECRET_KEY" in last_line
+    result = refused_at_start({**PRODUCTION, "DJANGO_SECRET_KEY": key}, "DJANGO_SECRET_KEY")
     assert key not in result.stderr
 
 
