@@ -801,7 +801,11 @@ def _required_id(value, number):
     value = (value or "").strip()
     if not value:
         raise ExchangeError(
-            _("Unit %(number)d has no id, so it cannot be matched to a text here.")
+            _(
+                "Unit %(number)d has no id, so it cannot be matched to a text here. The id is "
+                "the trans-unit's id in XLIFF and the msgctxt line in PO: a tool that converts "
+                "one into the other may drop it. Translate the file as it was exported."
+            )
             % {"number": number}
         )
     parts = value.split(".")

@@ -582,7 +582,10 @@ MALFORMED = {
     "XML with external DOCTYPE": (xml_with_external_doctype, "DOCTYPE declaration"),
     "invalid UTF-8": (invalid_utf8, "not valid UTF-8"),
     "language that is not a target": (wrong_language, "not a language translated here"),
-    "PO without ids": (po_without_ids, "has no id"),
+    "PO without ids": (
+        po_without_ids,
+        "has no id, so it cannot be matched to a text here. The id is",
+    ),
 }
 
 
