@@ -225,6 +225,16 @@ def test_media_already_stored_with_the_same_bytes_is_left_alone(
     assert media_snapshot() == files
 
 
+def test_a_restore_says_where_it_wrote_the_media(transactional_db, njr_with_everything, tmp_path):
+    """A forgotten DJANGO_MEDIA_ROOT would otherwise put the logos where no server looks."""
+    archive = make_backup(tmp_path)
+    call_command("flush", interactive=False)
+
+    output = restore(archive)
+
+    assert f"in the folder {tmp_path / 'media'}" in output
+
+
 def test_a_different_file_under_a_backed_up_name_is_refused(
     transactional_db, njr_with_everything, tmp_path
 ):

@@ -1,7 +1,16 @@
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 
 from collective import backup, caching
+
+
+def media_place():
+    """Where uploaded files are stored, for an operator to check it is the servers' place."""
+    bucket = getattr(default_storage, "bucket_name", None)  # S3-compatible storage
+    if bucket:
+        return f"the bucket {bucket}"
+    return f"the folder {default_storage.location}"
 
 
 class Command(BaseCommand):
@@ -29,7 +38,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Restored the backup of {made}: {sum(report.counts.values())} rows, "
                 f"{len(report.media_written)} media files written, "
-                f"{len(report.media_present)} already present."
+                f"{len(report.media_present)} already present, in {media_place()}."
             )
         )
         if report.cache_cleared:
