@@ -105,7 +105,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: whatever answers a HEAD request, its body is not sent.
+    # First: every answer states its length, and an answer to HEAD sends no body.
     "collective.middleware.ResponseFramingMiddleware",
     # A load balancer's probe is answered before the https redirect and host check.
     "collective.middleware.HealthCheckMiddleware",
