@@ -3,6 +3,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .prepared import PreparedQuery
+
 PLAIN_TEXT_HELP = _("Plain text. Separate paragraphs with a blank line.")
 
 
@@ -45,7 +47,9 @@ class Collective(models.Model):
     @classmethod
     def load(cls):
         """The collective's row, or None before any content exists."""
-        try:  # get() rather than first(): no ORDER BY to build for the one possible row
-            return cls.objects.get(pk=cls.SINGLETON_PK)
-        except cls.DoesNotExist:
-            return None
+        rows = _THE_COLLECTIVE()
+        return rows[0] if rows else None
+
+
+# Read on every public page: its SQL is built once per process (see collective.prepared).
+_THE_COLLECTIVE = PreparedQuery(Collective, lambda rows: rows.filter(pk=Collective.SINGLETON_PK))

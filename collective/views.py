@@ -27,7 +27,11 @@ from django.views.generic import TemplateView
 from django.views.static import serve
 
 from organizations.images import is_content_addressed
-from organizations.models import AdvisoryBody, MemberOrganization
+from organizations.models import (
+    published_advisory_bodies,
+    published_members,
+    split_by_membership,
+)
 
 from . import seo
 from .caching import kept_only_for_the_served_host
@@ -79,12 +83,12 @@ def _is_page(path):
 
 def who_are_we_context(request, collective):
     """What the "Who are we" page shows, shared by the public view and the staff preview."""
-    members, former_members = MemberOrganization.objects.published().split_by_membership()
+    members, former_members = split_by_membership(published_members())
     return {
         "collective": collective,
         "members": members,
         "former_members": former_members,
-        "advisory_bodies": AdvisoryBody.objects.published(),
+        "advisory_bodies": published_advisory_bodies(),
         "meta": seo.who_are_we_meta(request, collective, members),
     }
 

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from collective.models import PLAIN_TEXT_HELP
+from collective.prepared import PreparedQuery
 
 from .images import validate_logo
 
@@ -46,14 +47,17 @@ class MemberQuerySet(OrganizationQuerySet):
         today = today or timezone.localdate()
         return self.published().filter(left__lte=today).order_by("-left", "position", "pk")
 
-    def split_by_membership(self, today=None):
-        """(current, former) members in one query, ordered like current() and former()."""
-        today = today or timezone.localdate()
-        rows = list(self)
-        current = [m for m in rows if m.is_current(today)]
-        former = [m for m in rows if m.left is not None and m.left <= today]
-        former.sort(key=lambda m: m.left, reverse=True)
-        return current, former
+
+def split_by_membership(members, today=None):
+    """Members as (current, former): current ones in the order given, former ones by leaving.
+
+    Both lists come from one query's rows, ordered as current() and former() order them.
+    """
+    today = today or timezone.localdate()
+    current = [m for m in members if m.is_current(today)]
+    former = [m for m in members if m.left is not None and m.left <= today]
+    former.sort(key=lambda m: m.left, reverse=True)
+    return current, former
 
 
 class Organization(models.Model):
@@ -279,3 +283,10 @@ class FormerSlug(models.Model):
             return None
         organizations = model.objects.public() if public else model.objects.published()
         return organizations.filter(pk=former.object_id).first()
+
+
+# The "Who are we" page's lists, read on every uncached view of it: their SQL is built once
+# per process (see collective.prepared). Members are split by date in Python, so the SQL
+# holds no date.
+published_members = PreparedQuery(MemberOrganization, lambda rows: rows.published())
+published_advisory_bodies = PreparedQuery(AdvisoryBody, lambda rows: rows.published())
