@@ -1,9 +1,12 @@
 """Reading translated content and linking between languages, for the public pages."""
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils import translation
 from django.utils.html import format_html, linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info, gettext, override
@@ -64,12 +67,30 @@ def prose(value):
 
 def localized(obj, field):
     """The value of obj's translated field in the active language, or its fallback."""
-    active = get_language()
-    for language in resolution_order(active, settings.MODELTRANSLATION_FALLBACK_LANGUAGES):
+    active, order = _reading_order(translation.get_language())
+    for language in order:
         text = getattr(obj, build_localized_fieldname(field, language))
         if text:
             return LocalizedText(text, language, is_fallback=language != active)
     return LocalizedText("", active, is_fallback=False)
+
+
+@functools.cache
+def _reading_order(django_language):
+    """(the content language, the languages to try in order) while django_language is active.
+
+    Worked out once per language: a page reads several fields of every organization.
+    """
+    active = get_language()  # modeltranslation's: one of its languages, also for "en-gb"
+    return active, resolution_order(active, settings.MODELTRANSLATION_FALLBACK_LANGUAGES)
+
+
+def _forget_reading_order(*, setting, **kwargs):
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "MODELTRANSLATION_FALLBACK_LANGUAGES"}:
+        _reading_order.cache_clear()
+
+
+setting_changed.connect(_forget_reading_order)
 
 
 @dataclass(frozen=True)

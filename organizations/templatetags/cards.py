@@ -49,7 +49,7 @@ def organization_card(organization):
     if description:
         parts.append(description)
     if organization.website:
-        parts.append(website_link(organization))
+        parts.append(website_link(organization, name))
     return format_html(
         '<article class="organization" id="{}" aria-labelledby="{}-name">\n  {}\n'
         '  <div class="organization__body">\n    {}\n  </div>\n</article>',
@@ -61,12 +61,15 @@ def organization_card(organization):
 
 
 @register.simple_tag
-def website_link(organization):
-    """A link to the organization's own website, named so that it makes sense out of context."""
+def website_link(organization, name=None):
+    """A link to the organization's own website, named so that it makes sense out of context.
+
+    `name` is the organization's localized name where the caller has it already.
+    """
     if not organization.website:
         return ""
     # The name in the page's language, or marked with its own where another stands in.
-    name = localized(organization, "name")
+    name = name or localized(organization, "name")
     if name.is_fallback:
         name = format_html('<span lang="{}">{}</span>', name.language, name)
     label = mark_safe(escape(gettext("Website of %(name)s")) % {"name": conditional_escape(name)})
