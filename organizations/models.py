@@ -6,14 +6,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import F, Q
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from collective.models import PLAIN_TEXT_HELP
 from collective.prepared import PreparedQuery
 
+from .addresses import slug_address
 from .images import validate_logo
 
 WEB_ADDRESS_MESSAGE = _("Enter a web address that starts with http:// or https://.")
@@ -121,12 +120,7 @@ class Organization(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        # Remembered per language and slug: a list page asks for each URL more than once.
-        key = (get_language(), self.slug)
-        urls = self.__dict__.setdefault("_absolute_urls", {})
-        if key not in urls:
-            urls[key] = reverse(self.url_name, kwargs={"slug": self.slug})
-        return urls[key]
+        return slug_address(self.url_name, self.slug)
 
     def is_public(self, today=None):
         """Whether visitors can open this organization's page (see the queryset's public())."""
