@@ -26,9 +26,7 @@ def test_sql_is_built_once_and_every_call_reads_the_rows_afresh(
 
 
 def test_rows_are_model_instances_as_the_orm_builds_them(member_factory):
-    member_factory(
-        slug="lid", name_nl="Lid", name_en="Member", joined=datetime.date(2019, 6, 17)
-    )
+    member_factory(slug="lid", name_nl="Lid", name_en="Member", joined=datetime.date(2019, 6, 17))
     published = PreparedQuery(MemberOrganization, lambda rows: rows.published())
     [member] = published()
     ordinary = MemberOrganization.objects.get(slug="lid")
