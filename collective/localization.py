@@ -7,10 +7,12 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
-from django.utils.html import format_html, linebreaks
+from django.utils.html import linebreaks
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info, gettext, override
 from modeltranslation.utils import build_localized_fieldname, get_language, resolution_order
+
+from .markup import format_html
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ the only storage call is whether the renditions exist, and its answer is cached.
 
 from django import template
 from django.forms.utils import flatatt
-from django.utils.html import format_html
 from django.utils.translation import gettext
 
+from collective.markup import format_html
 from organizations import images
 
 register = template.Library()

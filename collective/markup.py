@@ -1,0 +1,23 @@
+"""HTML written in Python for the parts of a page that repeat once per organization.
+
+`format_html` here does what Django's does, escaping each value unless it is already HTML,
+but without the per-value checks for lazy translations that Django's escaping functions make:
+with 500 members, Django's format_html was a quarter of the "Who are we" render. Values are
+turned into text first, so a lazy translation is translated, then escaped.
+"""
+
+from html import escape
+
+from django.utils.safestring import SafeString
+
+
+def format_html(format_string, *args):
+    """format_string with each value escaped, unless it is HTML already (has __html__)."""
+    return SafeString(format_string.format(*map(html_of, args)))
+
+
+def html_of(value):
+    """A value as HTML: escaped text, or its own HTML when it is already safe."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return escape(str(value))
