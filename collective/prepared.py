@@ -2,17 +2,20 @@
 
 Building a query's SQL in Django's ORM costs more than the database running it: on an
 uncached "Who are we" page the three queries were about a fifth of the render, most of it
-spent compiling the same SQL again. A PreparedQuery asks the ORM for its queryset's SQL the
-first time it runs on a database and then runs that SQL as Django's raw query, which builds
-the same model instances (converters included: dates from SQLite are dates).
+spent compiling the same SQL again. A PreparedQuery has the ORM compile its queryset once per
+database connection and keeps what the ORM works out for reading the rows: the SQL, the
+columns and their converters (dates from SQLite become dates). Each call runs that SQL and
+builds the model instances with Model.from_db, as the ORM does; rows are never kept.
 
-Only for querysets whose SQL and parameters stay the same while the process runs: no dates,
-no visitor input, nothing that depends on the active language. A schema change needs a
-restart anyway, as for any deploy.
+Only for querysets of plain model rows (no select_related, annotations or deferred fields)
+whose SQL and parameters stay the same while the process runs: no dates, no visitor input,
+nothing that depends on the active language. A schema change needs a restart anyway, as for
+any deploy.
 """
 
+import threading
+
 from django.db import connections, router
-from django.db.models.query import RawQuerySet
 
 
 class PreparedQuery:
@@ -21,15 +24,40 @@ class PreparedQuery:
     def __init__(self, model, build):
         self.model = model
         self.build = build
-        self._compiled = {}
+        # Per thread, as Django's database connections are: a plan reads through its own.
+        self._local = threading.local()
 
     def __call__(self):
         using = router.db_for_read(self.model)
-        # The vendor too: SQL built for SQLite is no PostgreSQL SQL, whatever the alias.
-        key = (using, connections[using].vendor)
-        compiled = self._compiled.get(key)
-        if compiled is None:
+        plans = getattr(self._local, "plans", None)
+        if plans is None:
+            plans = self._local.plans = {}
+        plan = plans.get(using)
+        if plan is None or plan.connection is not connections[using]:
             queryset = self.build(self.model._default_manager.using(using))
-            compiled = self._compiled[key] = queryset.query.sql_with_params()
-        sql, params = compiled
-        return list(RawQuerySet(sql, model=self.model, params=params, using=using))
+            plan = plans[using] = _Plan(queryset, using)
+        return plan.rows()
+
+
+class _Plan:
+    def __init__(self, queryset, using):
+        model = queryset.model
+        compiler = queryset.query.get_compiler(using=using)
+        self.sql, self.params = compiler.as_sql()
+        columns = [expression for expression, _sql, _alias in compiler.select]
+        self.names = [
+            getattr(getattr(column, "target", None), "attname", None) for column in columns
+        ]
+        if self.names != [field.attname for field in model._meta.concrete_fields]:
+            raise ValueError(f"Not a query of plain {model.__name__} rows: {self.names}")
+        self.model, self.using, self.compiler = model, using, compiler
+        self.connection = compiler.connection
+        self.converters = compiler.get_converters(columns)
+
+    def rows(self):
+        with self.connection.cursor() as cursor:
+            cursor.execute(self.sql, self.params)
+            rows = cursor.fetchall()
+        if self.converters:
+            rows = self.compiler.apply_converters(rows, self.converters)
+        return [self.model.from_db(self.using, self.names, row) for row in rows]

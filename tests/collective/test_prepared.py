@@ -1,4 +1,10 @@
 import datetime
+import threading
+
+import pytest
+from django.db import connections
+from django.db.models import F
+from model_bakery import baker
 
 from collective.prepared import PreparedQuery
 from organizations.models import MemberOrganization
@@ -35,3 +41,40 @@ def test_rows_are_model_instances_as_the_orm_builds_them(member_factory):
     assert (member.name_nl, member.name_en, member.is_published) == ("Lid", "Member", True)
     assert member._state.adding is False
     assert member.get_deferred_fields() == set()
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda rows: rows.only("slug"),
+        lambda rows: rows.annotate(doubled=F("position") * 2),
+        lambda rows: rows.values("slug"),
+    ],
+    ids=["deferred fields", "annotation", "values"],
+)
+def test_only_plain_model_rows_can_be_prepared(member_factory, build):
+    member_factory(slug="lid")
+    with pytest.raises(ValueError, match="Not a query of plain MemberOrganization rows"):
+        PreparedQuery(MemberOrganization, build)()
+
+
+def test_each_thread_reads_through_its_own_connection(transactional_db):
+    # Django refuses a connection used from a thread other than its own: a plan shared by
+    # threads would fail in the second one (gunicorn's threaded workers).
+    baker.make("organizations.MemberOrganization", slug="lid", is_published=True)
+    published = PreparedQuery(MemberOrganization, lambda rows: rows.published())
+    assert [m.slug for m in published()] == ["lid"]
+    found = []
+
+    def read():
+        try:
+            found.append([m.slug for m in published()])
+        except Exception as error:
+            found.append(error)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert found == [["lid"]]
