@@ -7,12 +7,10 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
-from django.utils.html import linebreaks
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info, gettext, override
 from modeltranslation.utils import build_localized_fieldname, get_language, resolution_order
 
-from .markup import format_html
+from .markup import format_html, paragraphs
 
 
 @dataclass(frozen=True)
@@ -63,7 +61,7 @@ def prose(value):
         '{}<div class="prose"{}>{}</div>',
         note,
         value.lang_attribute,
-        mark_safe(linebreaks(value.text, autoescape=True)),  # it escapes the text itself
+        paragraphs(value.text),
     )
 
 

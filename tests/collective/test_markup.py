@@ -29,3 +29,20 @@ def test_format_html_escapes_as_djangos_does(value):
 def test_a_lazy_translation_is_translated_then_escaped():
     with translation.override("nl"):
         assert markup.html_of(gettext_lazy("Our members")) == "Onze leden"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eén alinea.",
+        "Eerste alinea.\n\nTweede <alinea> & \"meer\".",
+        "Regel een\nregel twee\r\nregel drie\rregel vier",
+        "Drie\n\n\n\nlege regels\r\n\r\nertussen",
+        "",
+        "\n\nbegint leeg\n\n",
+    ],
+)
+def test_paragraphs_are_written_as_djangos_linebreaks_writes_them(text):
+    ours = markup.paragraphs(text)
+    assert ours == django_html.linebreaks(text, autoescape=True)
+    assert isinstance(ours, SafeString)
