@@ -59,6 +59,7 @@ def who_are_we_meta(request, collective, members):
     name, page_title = localized(collective, "name"), localized(collective, "page_title")
     description = summary(localized(collective, "intro"), str(name))
     page_url = request.build_absolute_uri(collective.get_absolute_url())
+    origin = _origin(request)
     return PageMeta(
         title=f"{page_title} | {name}",
         site_name=name,
@@ -72,7 +73,7 @@ def who_are_we_meta(request, collective, members):
             "url": page_url,
             "description": description,
             "foundingDate": str(collective.founding_year),
-            "member": [_organization_reference(request, member) for member in members],
+            "member": [_organization_reference(origin, member) for member in members],
         },
     )
 
@@ -86,7 +87,7 @@ def organization_meta(request, organization, collective=None):
     image = _logo_url(request, organization)
     data = {
         "@context": SCHEMA_CONTEXT,
-        **_organization_reference(request, organization),
+        **_organization_reference(_origin(request), organization),
         "description": description,
     }
     if image:
@@ -138,11 +139,20 @@ def _standing(organization, name, collective_name):
     }
 
 
-def _organization_reference(request, organization):
+def _origin(request):
+    """ "https://host" of the request: with a page's path, the address build_absolute_uri gives.
+
+    Organizations' paths come from reverse(), already quoted, so joining them costs nothing;
+    build_absolute_uri checks and quotes each of them again, once per member of a long list.
+    """
+    return request.build_absolute_uri("/").removesuffix("/")
+
+
+def _organization_reference(origin, organization):
     reference = {
         "@type": "Organization",
         "name": str(localized(organization, "name")),
-        "url": request.build_absolute_uri(organization.get_absolute_url()),
+        "url": origin + organization.get_absolute_url(),
     }
     if organization.website:
         reference["sameAs"] = [organization.website]
