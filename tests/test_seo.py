@@ -255,6 +255,15 @@ def test_json_ld_names_the_collective_and_every_current_member(client, seeded):
     assert "UNICEF the Netherlands" not in names
 
 
+def test_json_ld_gives_each_member_the_full_address_of_its_page(client, seeded):
+    addresses = [member["url"] for member in json_ld(client.get("/en/who-are-we/"))["member"]]
+    expected = [
+        f"http://testserver/en/members/{member.slug}/"
+        for member in MemberOrganization.objects.current()
+    ]
+    assert addresses == expected
+
+
 def test_member_page_json_ld_has_url_logo_and_same_as(client, seeded, settings, tmp_path):
     from tests.editing.test_history import logo_upload
 

@@ -35,7 +35,7 @@ def test_a_lazy_translation_is_translated_then_escaped():
     "text",
     [
         "Eén alinea.",
-        "Eerste alinea.\n\nTweede <alinea> & \"meer\".",
+        'Eerste alinea.\n\nTweede <alinea> & "meer".',
         "Regel een\nregel twee\r\nregel drie\rregel vier",
         "Drie\n\n\n\nlege regels\r\n\r\nertussen",
         "",
