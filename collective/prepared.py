@@ -3,9 +3,10 @@
 Building a query's SQL in Django's ORM costs more than the database running it: on an
 uncached "Who are we" page the three queries were about a fifth of the render, most of it
 spent compiling the same SQL again. A PreparedQuery has the ORM compile its queryset once per
-database connection and keeps what the ORM works out for reading the rows: the SQL, the
-columns and their converters (dates from SQLite become dates). Each call runs that SQL and
-builds the model instances with Model.from_db, as the ORM does; rows are never kept.
+thread (each thread has its own database connections; a sync gunicorn worker has one thread)
+and keeps what the ORM works out for reading the rows: the SQL, the columns and their
+converters (dates from SQLite become dates). Each call runs that SQL and builds the model
+instances with Model.from_db, as the ORM does; rows are never kept.
 
 Only for querysets of plain model rows (no select_related, annotations or deferred fields)
 whose SQL and parameters stay the same while the process runs: no dates, no visitor input,

@@ -48,9 +48,10 @@ class MemberQuerySet(OrganizationQuerySet):
 
 
 def split_by_membership(members, today=None):
-    """Members as (current, former): current ones in the order given, former ones by leaving.
+    """Published members, read in one query, as the lists current() and former() give.
 
-    Both lists come from one query's rows, ordered as current() and former() order them.
+    Current ones keep the order given (the list order); former ones come by leaving date,
+    most recent first.
     """
     today = today or timezone.localdate()
     current = [m for m in members if m.is_current(today)]
