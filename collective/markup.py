@@ -10,6 +10,7 @@ translation is translated, then escaped.
 import re
 from html import escape
 
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 
 
@@ -20,6 +21,8 @@ def format_html(format_string, *args):
 
 def html_of(value):
     """A value as HTML: escaped text, or its own HTML when it is already safe."""
+    if isinstance(value, Promise):  # a lazy value becomes text first, as in Django
+        value = str(value)
     if hasattr(value, "__html__"):
         return value.__html__()
     return escape(str(value))

@@ -2,6 +2,7 @@ import pytest
 from django.utils import html as django_html
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy
 
 from collective import markup
@@ -11,6 +12,7 @@ VALUES = [
     "<script>alert('x') & \"y\"</script>",
     mark_safe("<b>already HTML</b>"),
     gettext_lazy("Our members"),
+    format_lazy("{}", mark_safe("<i>lazy HTML</i>")),
     42,
     None,
     "",
