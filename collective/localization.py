@@ -8,6 +8,7 @@ from django.core.signals import setting_changed
 from django.urls import NoReverseMatch, reverse, translate_url
 from django.utils import translation
 from django.utils.translation import get_language_info, gettext, override
+from modeltranslation.thread_context import fallbacks_enabled
 from modeltranslation.utils import build_localized_fieldname, get_language, resolution_order
 
 from .markup import format_html, paragraphs
@@ -67,7 +68,7 @@ def prose(value):
 
 def localized(obj, field):
     """The value of obj's translated field in the active language, or its fallback."""
-    active, order = _reading_order(translation.get_language())
+    active, order = _reading_order(translation.get_language(), fallbacks_enabled())
     for language in order:
         text = getattr(obj, build_localized_fieldname(field, language))
         if text:
@@ -76,12 +77,15 @@ def localized(obj, field):
 
 
 @functools.cache
-def _reading_order(django_language):
+def _reading_order(django_language, with_fallbacks):
     """(the content language, the languages to try in order) while django_language is active.
 
-    Worked out once per language: a page reads several fields of every organization.
+    Worked out once per language and fallback switch (modeltranslation's `fallbacks()`): a
+    page reads several fields of every organization.
     """
     active = get_language()  # modeltranslation's: one of its languages, also for "en-gb"
+    if not with_fallbacks:
+        return active, (active,)
     return active, resolution_order(active, settings.MODELTRANSLATION_FALLBACK_LANGUAGES)
 
 

@@ -1,5 +1,6 @@
 from django.test import override_settings
 from django.utils import translation
+from modeltranslation.utils import fallbacks
 
 from collective.localization import localized
 
@@ -28,3 +29,11 @@ def test_the_fallback_languages_are_read_from_the_settings_in_force(member_facto
             name = localized(member, "name")
             assert (name.text, name.language, name.is_fallback) == ("Foundation", "en", True)
         assert localized(member, "name").text == ""
+
+
+def test_without_modeltranslations_fallbacks_a_missing_text_stays_missing(member_factory):
+    member = member_factory(name_nl="Stichting", name_en="")
+    with translation.override("en"):
+        with fallbacks(False):
+            assert localized(member, "name").text == ""
+        assert localized(member, "name").text == "Stichting"
