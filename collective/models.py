@@ -51,5 +51,5 @@ class Collective(models.Model):
         return rows[0] if rows else None
 
 
-# Read on every public page: its SQL is built once per process (see collective.prepared).
+# Read on every public page: its SQL is built once per thread (see collective.prepared).
 _THE_COLLECTIVE = PreparedQuery(Collective, lambda rows: rows.filter(pk=Collective.SINGLETON_PK))

@@ -281,7 +281,7 @@ class FormerSlug(models.Model):
 
 
 # The "Who are we" page's lists, read on every uncached view of it: their SQL is built once
-# per process (see collective.prepared). Members are split by date in Python, so the SQL
+# per thread (see collective.prepared). Members are split by date in Python, so the SQL
 # holds no date.
 published_members = PreparedQuery(MemberOrganization, lambda rows: rows.published())
 published_advisory_bodies = PreparedQuery(AdvisoryBody, lambda rows: rows.published())

@@ -38,7 +38,8 @@ def test_rows_are_model_instances_as_the_orm_builds_them(member_factory):
     ordinary = MemberOrganization.objects.get(slug="lid")
     assert member == ordinary
     assert member.joined == datetime.date(2019, 6, 17)  # a date, also where SQLite stores text
-    assert (member.name_nl, member.name_en, member.is_published) == ("Lid", "Member", True)
+    assert (member.name_nl, member.name_en) == ("Lid", "Member")
+    assert member.is_published is True  # a bool, also where SQLite stores 1
     assert member._state.adding is False
     assert member.get_deferred_fields() == set()
 
@@ -49,8 +50,10 @@ def test_rows_are_model_instances_as_the_orm_builds_them(member_factory):
         lambda rows: rows.only("slug"),
         lambda rows: rows.annotate(doubled=F("position") * 2),
         lambda rows: rows.values("slug"),
+        lambda rows: rows.prefetch_related("former_slugs"),
+        lambda rows: rows.select_for_update(),
     ],
-    ids=["deferred fields", "annotation", "values"],
+    ids=["deferred fields", "annotation", "values", "prefetch", "locking"],
 )
 def test_only_plain_model_rows_can_be_prepared(member_factory, build):
     member_factory(slug="lid")
@@ -59,8 +62,8 @@ def test_only_plain_model_rows_can_be_prepared(member_factory, build):
 
 
 def test_each_thread_reads_through_its_own_connection(transactional_db):
-    # Django refuses a connection used from a thread other than its own: a plan shared by
-    # threads would fail in the second one (gunicorn's threaded workers).
+    # Django refuses a connection used from a thread other than its own (gunicorn's threaded
+    # workers): each thread must read through a plan of its own connection.
     baker.make("organizations.MemberOrganization", slug="lid", is_published=True)
     published = PreparedQuery(MemberOrganization, lambda rows: rows.published())
     assert [m.slug for m in published()] == ["lid"]
@@ -78,3 +81,16 @@ def test_each_thread_reads_through_its_own_connection(transactional_db):
     thread.start()
     thread.join()
     assert found == [["lid"]]
+
+
+@pytest.mark.parametrize(
+    "build", [lambda rows: rows.none(), lambda rows: rows.filter(pk__in=[])], ids=["none", "in []"]
+)
+def test_a_query_that_can_match_nothing_gives_no_rows_without_asking(
+    member_factory, django_assert_num_queries, build
+):
+    member_factory(slug="lid")
+    nothing = PreparedQuery(MemberOrganization, build)
+    with django_assert_num_queries(0):
+        assert nothing() == []
+        assert nothing() == []
